@@ -1,0 +1,11 @@
+import ArgumentParser
+
+// MARK: - dancenet
+
+@main
+struct DanceNet: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "dancenet",
+    abstract: "Train DanceNet-style dance generators, quantize them to int8, and generate dances.",
+    subcommands: [InspectCommand.self])
+}
