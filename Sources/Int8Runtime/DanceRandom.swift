@@ -35,7 +35,7 @@ public struct DanceRandom: Sendable, Equatable {
 
   /// SplitMix64 step (Steele, Lea, Flood 2014): the standard seeder for xoshiro generators.
   @inlinable
-  @usableFromInline static func splitMix64(_ x: inout UInt64) -> UInt64 {
+  static func splitMix64(_ x: inout UInt64) -> UInt64 {
     x &+= 0x9E37_79B9_7F4A_7C15
     var z = x
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -44,7 +44,7 @@ public struct DanceRandom: Sendable, Equatable {
   }
 
   @inlinable
-  @usableFromInline static func rotl(_ x: UInt32, _ k: UInt32) -> UInt32 { (x << k) | (x >> (32 - k)) }
+  static func rotl(_ x: UInt32, _ k: UInt32) -> UInt32 { (x << k) | (x >> (32 - k)) }
 
   // MARK: - Draws
 
