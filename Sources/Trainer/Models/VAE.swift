@@ -1,0 +1,353 @@
+import Int8Runtime
+
+// MARK: - VAETrainingError
+
+/// What can stop VAE training; each description is one line naming the thing and the problem.
+public enum VAETrainingError: Error, CustomStringConvertible, Equatable {
+  case invalidPreset(name: String, reason: String)
+  case nonFiniteLoss(bce: Double, kl: Double)
+  case nonFiniteGradient(parameter: String)
+  case badFrame(index: Int, pixels: Int, expected: Int)
+  case noFrames
+  case badBatchSize(Int)
+  case badState(String)
+
+  public var description: String {
+    switch self {
+    case .invalidPreset(let name, let reason): return "preset '\(name)': \(reason)"
+    case .nonFiniteLoss(let bce, let kl):
+      return "VAE loss is not finite (reconstruction \(bce), KL \(kl)); update skipped"
+    case .nonFiniteGradient(let parameter):
+      return "gradient of \(parameter) is not finite; update skipped"
+    case .badFrame(let index, let pixels, let expected):
+      return "frame \(index) has \(pixels) pixels, the preset needs \(expected)"
+    case .noFrames: return "no training frames"
+    case .badBatchSize(let b): return "batch size \(b) must be positive"
+    case .badState(let reason): return "cannot resume VAE training: \(reason)"
+    }
+  }
+}
+
+/// The losses of one training step, per example (means over the batch).
+public struct VAEStepLoss: Sendable, Equatable {
+  /// Binary cross-entropy summed over the pixels.
+  public var bce: Double
+  /// KL divergence summed over the latent (before the KL weight).
+  public var kl: Double
+  /// bce + klWeight · kl, the minimised value.
+  public var total: Double
+}
+
+// MARK: - VAE
+
+/// The DanceNet variational autoencoder exactly as `ModelPreset.encoderLayers` and
+/// `decoderLayers` describe it, with forward and backward passes for training.
+///
+/// Encoder: [conv3x3 relu, maxpool 2] x steps, flatten, dense (linear), z_mean and z_log_var
+/// heads; z = mean + e^(logVar/2)·eps. Decoder: dense relu, reshape, per-pixel dense (linear),
+/// conv3x3 relu, [upsample 2 + conv3x3 relu] (fused, sub-pixel form) x (steps - 1),
+/// upsample 2 + conv3x3 to one channel, sigmoid. Tensors are NHWC; parameter names are the
+/// LayerSpec names plus `.kernel` / `.bias` (e.g. "encoder.conv1.kernel" [3, 3, 1, 128]).
+///
+/// A model instance keeps its large activations between steps and is not safe to use from two
+/// threads at once.
+///
+/// ```swift
+/// let vae = try VAE<Float>(preset: .paper, seed: 7)
+/// vae.parameters.count                         // 3,468,673 (1,724,128 + 1,744,545)
+/// var rng = DanceRandom(seed: 1)
+/// let loss = try vae.lossAndGradients(pixels, batch: 32, rng: &rng)   // grads in parameters
+/// let (mean, logVar) = vae.encode(pixels, batch: 32)                  // [32, 128] each
+/// let frames = vae.decode(mean, batch: 32)                            // [32, 120, 208, 1] in [0, 1]
+/// ```
+public final class VAE<Scalar: TrainScalar> {
+  public let preset: ModelPreset
+  public let parameters: Parameters<Scalar>
+  public let encoderConvs: [Conv3x3<Scalar>]
+  public let encoderPools: [MaxPool2]
+  public let encoderDense: Dense<Scalar>
+  public let zMean: Dense<Scalar>
+  public let zLogVar: Dense<Scalar>
+  public let decoderDense: Dense<Scalar>
+  public let expand: PerPixelDense<Scalar>
+  /// conv1 at the bottleneck size, then the upsampling convolutions; the last one is linear
+  /// with one channel (its sigmoid is applied by `decode` and inside the loss).
+  public let decoderConvs: [Conv3x3<Scalar>]
+
+  // Activations of the last forward pass, kept for backward and reused between steps.
+  private let encoderOutputs: [TensorBuffer<Scalar>]
+  private let poolOutputs: [TensorBuffer<Scalar>]
+  private let decoderOutputs: [TensorBuffer<Scalar>]
+  private let gradientA = TensorBuffer<Scalar>()
+  private let gradientB = TensorBuffer<Scalar>()
+  /// The largest convolution input or output of one example, in elements.
+  private let largestTensor: Int
+
+  /// All parameters, deterministically from `seed`: Glorot-uniform kernels, zero biases,
+  /// initialised in layer order. `strategy` picks how convolutions become matrix products
+  /// (all strategies give the same values up to rounding).
+  public init(preset: ModelPreset, seed: UInt64, strategy: ConvolutionStrategy = .automatic)
+    throws
+  {
+    if let reason = preset.validationError {
+      throw VAETrainingError.invalidPreset(name: preset.name, reason: reason)
+    }
+    self.preset = preset
+    let p = Parameters<Scalar>()
+    parameters = p
+    var rng = DanceRandom(seed: seed)
+
+    var convs: [Conv3x3<Scalar>] = []
+    var pools: [MaxPool2] = []
+    var (rows, cols, channels) = (preset.frameHeight, preset.frameWidth, 1)
+    for (i, width) in preset.encoderChannels.enumerated() {
+      convs.append(
+        Conv3x3(
+          "encoder.conv\(i + 1)", rows: rows, cols: cols, inChannels: channels,
+          outChannels: width, activation: .relu, strategy: strategy, in: p, rng: &rng))
+      pools.append(MaxPool2(rows: rows, cols: cols, channels: width))
+      (rows, cols, channels) = (rows / 2, cols / 2, width)
+    }
+    encoderConvs = convs
+    encoderPools = pools
+    encoderDense = Dense(
+      "encoder.dense", inputs: preset.bottleneckSize, outputs: preset.encoderHidden, in: p,
+      rng: &rng)
+    zMean = Dense(
+      "encoder.z_mean", inputs: preset.encoderHidden, outputs: preset.latentSize, in: p, rng: &rng)
+    zLogVar = Dense(
+      "encoder.z_log_var", inputs: preset.encoderHidden, outputs: preset.latentSize, in: p,
+      rng: &rng)
+
+    decoderDense = Dense(
+      "decoder.dense", inputs: preset.latentSize, outputs: preset.bottleneckSize, in: p, rng: &rng)
+    expand = PerPixelDense(
+      "decoder.expand", rows: rows, cols: cols, inChannels: channels,
+      outChannels: preset.decoderExpand, in: p, rng: &rng)
+    channels = preset.decoderExpand
+    var dconvs: [Conv3x3<Scalar>] = []
+    for (i, width) in preset.decoderChannels.enumerated() {
+      let conv = Conv3x3<Scalar>(
+        "decoder.conv\(i + 1)", rows: rows, cols: cols, inChannels: channels, outChannels: width,
+        activation: .relu, upsampleInput: i > 0, strategy: strategy, in: p, rng: &rng)
+      dconvs.append(conv)
+      (rows, cols, channels) = (conv.outputRows, conv.outputCols, width)
+    }
+    dconvs.append(
+      Conv3x3(
+        "decoder.conv\(preset.decoderChannels.count + 1)", rows: rows, cols: cols,
+        inChannels: channels, outChannels: 1, activation: .linear, upsampleInput: true,
+        strategy: strategy, in: p, rng: &rng))
+    decoderConvs = dconvs
+
+    encoderOutputs = convs.map { _ in TensorBuffer() }
+    poolOutputs = convs.map { _ in TensorBuffer() }
+    decoderOutputs = dconvs.map { _ in TensorBuffer() }
+    largestTensor = (convs + dconvs).reduce(0) { max($0, $1.inputCount, $1.outputCount) }
+  }
+
+  // MARK: - Public entry points
+  //
+  // Each runs the body on `VAE<Float>` or `VAE<Double>` when Scalar is one of them, so that the
+  // optimiser compiles the whole pass for a concrete type even when the caller is generic or in
+  // another module (unspecialised generic inner loops are many times slower).
+
+  /// One training step on pixels [batch, H, W, 1] in [0, 1]: forward, loss, backward.
+  /// Overwrites `parameters.grads`; draws the reparameterisation noise from `rng`.
+  /// Throws `VAETrainingError.nonFiniteLoss` / `.nonFiniteGradient` instead of returning
+  /// unusable gradients (the caller then skips the update).
+  public func lossAndGradients(
+    _ pixels: UnsafePointer<Scalar>, batch: Int, rng: inout DanceRandom, klWeight: Scalar = 1
+  ) throws -> VAEStepLoss {
+    if Scalar.self == Float.self {
+      return try unsafeDowncast(self, to: VAE<Float>.self).trainingStep(
+        UnsafeRawPointer(pixels).assumingMemoryBound(to: Float.self), batch: batch, rng: &rng,
+        klWeight: unsafeBitCast(klWeight, to: Float.self))
+    }
+    if Scalar.self == Double.self {
+      return try unsafeDowncast(self, to: VAE<Double>.self).trainingStep(
+        UnsafeRawPointer(pixels).assumingMemoryBound(to: Double.self), batch: batch, rng: &rng,
+        klWeight: unsafeBitCast(klWeight, to: Double.self))
+    }
+    return try trainingStep(pixels, batch: batch, rng: &rng, klWeight: klWeight)
+  }
+
+  public func lossAndGradients(
+    _ pixels: [Scalar], batch: Int, rng: inout DanceRandom, klWeight: Scalar = 1
+  ) throws -> VAEStepLoss {
+    precondition(batch > 0 && pixels.count == batch * preset.pixelsPerFrame, "pixel count")
+    return try pixels.withUnsafeBufferPointer {
+      try lossAndGradients($0.baseAddress!, batch: batch, rng: &rng, klWeight: klWeight)
+    }
+  }
+
+  /// pixels [batch, H, W, 1] -> (mean, logVar), each [batch, latentSize].
+  public func encode(_ pixels: [Scalar], batch: Int) -> (mean: [Scalar], logVar: [Scalar]) {
+    precondition(batch > 0 && pixels.count == batch * preset.pixelsPerFrame, "pixel count")
+    if Scalar.self == Float.self {
+      let r = unsafeDowncast(self, to: VAE<Float>.self).encodeConcrete(
+        unsafeBitCast(pixels, to: [Float].self), batch: batch)
+      return (unsafeBitCast(r.mean, to: [Scalar].self), unsafeBitCast(r.logVar, to: [Scalar].self))
+    }
+    if Scalar.self == Double.self {
+      let r = unsafeDowncast(self, to: VAE<Double>.self).encodeConcrete(
+        unsafeBitCast(pixels, to: [Double].self), batch: batch)
+      return (unsafeBitCast(r.mean, to: [Scalar].self), unsafeBitCast(r.logVar, to: [Scalar].self))
+    }
+    return encodeConcrete(pixels, batch: batch)
+  }
+
+  /// z [batch, latentSize] -> pixels [batch, H, W, 1] in [0, 1].
+  public func decode(_ z: [Scalar], batch: Int) -> [Scalar] {
+    precondition(batch > 0 && z.count == batch * preset.latentSize, "latent count")
+    if Scalar.self == Float.self {
+      let r = unsafeDowncast(self, to: VAE<Float>.self).decodeConcrete(
+        unsafeBitCast(z, to: [Float].self), batch: batch)
+      return unsafeBitCast(r, to: [Scalar].self)
+    }
+    if Scalar.self == Double.self {
+      let r = unsafeDowncast(self, to: VAE<Double>.self).decodeConcrete(
+        unsafeBitCast(z, to: [Double].self), batch: batch)
+      return unsafeBitCast(r, to: [Scalar].self)
+    }
+    return decodeConcrete(z, batch: batch)
+  }
+
+  // MARK: - Forward passes
+
+  private struct EncoderTrace {
+    var flat: [Scalar]  // [batch, bottleneckSize], the last pool's output
+    var hidden: [Scalar]  // [batch, encoderHidden]
+    var mean: [Scalar]  // [batch, latent]
+    var logVar: [Scalar]  // [batch, latent]
+  }
+
+  /// x [batch, H, W, 1] -> conv/pool activations (kept in the buffers) and the latent heads.
+  private func encoderForward(_ x: UnsafePointer<Scalar>, batch: Int) -> EncoderTrace {
+    let p = parameters
+    var input = x
+    for k in encoderConvs.indices {
+      let conv = encoderOutputs[k].reserve(batch * encoderConvs[k].outputCount)
+      encoderConvs[k].forward(input, into: conv, batch: batch, p)
+      let pooled = poolOutputs[k].reserve(batch * encoderPools[k].outputCount)
+      encoderPools[k].forward(UnsafePointer(conv), into: pooled, batch: batch)
+      input = UnsafePointer(pooled)
+    }
+    let flat = Array(UnsafeBufferPointer(start: input, count: batch * preset.bottleneckSize))
+    let hidden = encoderDense.forward(flat, batch: batch, p)
+    return EncoderTrace(
+      flat: flat, hidden: hidden, mean: zMean.forward(hidden, batch: batch, p),
+      logVar: zLogVar.forward(hidden, batch: batch, p))
+  }
+
+  private struct DecoderTrace {
+    var bottleneck: [Scalar]  // relu(dense(z)) [batch, h, w, c]
+    var expanded: [Scalar]  // per-pixel dense [batch, h, w, decoderExpand]
+  }
+
+  /// z [batch, latent] -> decoder activations; the logits [batch, H, W, 1] are
+  /// `decoderOutputs.last`.
+  private func decoderForward(_ z: [Scalar], batch: Int) -> DecoderTrace {
+    let p = parameters
+    let bottleneck = Activation.relu.forward(decoderDense.forward(z, batch: batch, p))
+    let expanded = expand.forward(bottleneck, batch: batch, p)
+    expanded.withUnsafeBufferPointer { pe in
+      var input = pe.baseAddress!
+      for k in decoderConvs.indices {
+        let out = decoderOutputs[k].reserve(batch * decoderConvs[k].outputCount)
+        decoderConvs[k].forward(input, into: out, batch: batch, p)
+        input = UnsafePointer(out)
+      }
+    }
+    return DecoderTrace(bottleneck: bottleneck, expanded: expanded)
+  }
+
+  private func encodeConcrete(_ pixels: [Scalar], batch: Int) -> (
+    mean: [Scalar], logVar: [Scalar]
+  ) {
+    let trace = pixels.withUnsafeBufferPointer { encoderForward($0.baseAddress!, batch: batch) }
+    return (trace.mean, trace.logVar)
+  }
+
+  private func decodeConcrete(_ z: [Scalar], batch: Int) -> [Scalar] {
+    _ = decoderForward(z, batch: batch)
+    let logits = decoderOutputs[decoderOutputs.count - 1].pointer
+    return (0..<(batch * preset.pixelsPerFrame)).map { Activation.sigmoid(logits[$0]) }
+  }
+
+  // MARK: - Training step
+
+  private func trainingStep(
+    _ x: UnsafePointer<Scalar>, batch: Int, rng: inout DanceRandom, klWeight: Scalar
+  ) throws -> VAEStepLoss {
+    let p = parameters
+    p.zeroGrads()
+    var dy = gradientA.reserve(batch * largestTensor)
+    var spare = gradientB.reserve(batch * largestTensor)
+
+    // Forward: encoder, z = mean + e^(logVar/2)·eps, decoder.
+    let enc = encoderForward(x, batch: batch)
+    let eps: [Scalar] = VAELoss.noise(count: enc.mean.count, rng: &rng)
+    let z = VAELoss.reparameterize(mean: enc.mean, logVar: enc.logVar, eps: eps)
+    let dec = decoderForward(z, batch: batch)
+
+    // Loss; dlogits [batch, H, W, 1] goes to dy.
+    let logits = decoderOutputs[decoderOutputs.count - 1].pointer
+    let bce = VAELoss.binaryCrossEntropy(
+      logits: logits, targets: x, count: batch * preset.pixelsPerFrame, batch: batch, gradient: dy)
+    let kl = VAELoss.klDivergence(
+      mean: enc.mean, logVar: enc.logVar, batch: batch, weight: klWeight)
+    let total = bce + klWeight * kl.loss
+    guard total.isFinite else {
+      throw VAETrainingError.nonFiniteLoss(bce: Double(bce), kl: Double(kl.loss))
+    }
+
+    // Decoder backward: upsampling convolutions, conv1, per-pixel dense, dense relu.
+    for k in decoderConvs.indices.reversed() where k > 0 {
+      decoderConvs[k].backward(
+        dy, input: decoderOutputs[k - 1].pointer, output: decoderOutputs[k].pointer,
+        inputGradient: spare, batch: batch, p)
+      swap(&dy, &spare)
+    }
+    var dExpanded = [Scalar](repeating: 0, count: dec.expanded.count)
+    dec.expanded.withUnsafeBufferPointer { pe in
+      dExpanded.withUnsafeMutableBufferPointer { pd in
+        decoderConvs[0].backward(
+          dy, input: pe.baseAddress!, output: decoderOutputs[0].pointer,
+          inputGradient: pd.baseAddress!, batch: batch, p)
+      }
+    }
+    let dBottleneck = Activation.relu.backward(
+      y: dec.bottleneck, dy: expand.backward(dExpanded, input: dec.bottleneck, batch: batch, p))
+    let dz = decoderDense.backward(dBottleneck, input: z, batch: batch, p)
+
+    // Sampling and KL -> latent heads -> encoder dense.
+    var (dMean, dLogVar) = VAELoss.reparameterizeBackward(dz, logVar: enc.logVar, eps: eps)
+    for i in dMean.indices {
+      dMean[i] += kl.dMean[i]
+      dLogVar[i] += kl.dLogVar[i]
+    }
+    var dHidden = zMean.backward(dMean, input: enc.hidden, batch: batch, p)
+    let dHidden2 = zLogVar.backward(dLogVar, input: enc.hidden, batch: batch, p)
+    for i in dHidden.indices { dHidden[i] += dHidden2[i] }
+    let dFlat = encoderDense.backward(dHidden, input: enc.flat, batch: batch, p)
+
+    // Encoder backward: [pool, conv] from the last scale step to the first.
+    dFlat.withUnsafeBufferPointer { dy.update(from: $0.baseAddress!, count: $0.count) }
+    for k in encoderConvs.indices.reversed() {
+      encoderPools[k].backward(
+        dy, input: encoderOutputs[k].pointer, output: poolOutputs[k].pointer, into: spare,
+        batch: batch)
+      swap(&dy, &spare)
+      encoderConvs[k].backward(
+        dy, input: k == 0 ? x : UnsafePointer(poolOutputs[k - 1].pointer),
+        output: encoderOutputs[k].pointer, inputGradient: k == 0 ? nil : spare, batch: batch, p)
+      swap(&dy, &spare)
+    }
+
+    if let name = p.firstNonFiniteGradient() {
+      throw VAETrainingError.nonFiniteGradient(parameter: name)
+    }
+    return VAEStepLoss(bce: Double(bce), kl: Double(kl.loss), total: Double(total))
+  }
+}
