@@ -211,8 +211,11 @@ public struct LinePlot: Sendable {
     for (row, (k, entry)) in named.enumerated() {
       let y = legend.top + 5 + row * line
       let mid = y + BitmapFont.glyphHeight * s / 2
-      drawLine(&img, legend.left + 6, mid, legend.left + 6 + swatch, mid, Self.color(k), thickness: lineWidth, clip: nil)
-      BitmapFont.draw(entry.name, into: &img, x: legend.left + 6 + swatch + 5, y: y, color: Self.ink, scale: s)
+      drawLine(
+        &img, legend.left + 6, mid, legend.left + 6 + swatch, mid, Self.color(k), thickness: lineWidth,
+        clip: nil)
+      BitmapFont.draw(
+        entry.name, into: &img, x: legend.left + 6 + swatch + 5, y: y, color: Self.ink, scale: s)
     }
   }
 
@@ -234,7 +237,9 @@ public struct LinePlot: Sendable {
     drawLine(&img, b.right, b.top, b.right, b.bottom, color, thickness: 1, clip: nil)
   }
 
-  func fillClipped(_ img: inout RGBImage, _ x: Int, _ y: Int, _ w: Int, _ h: Int, _ color: RGBColor, _ clip: Box) {
+  func fillClipped(
+    _ img: inout RGBImage, _ x: Int, _ y: Int, _ w: Int, _ h: Int, _ color: RGBColor, _ clip: Box
+  ) {
     for r in y..<(y + h) {
       for c in x..<(x + w) where clip.contains(c, r) { img.plot(row: r, column: c, color) }
     }
@@ -337,7 +342,9 @@ struct Axis {
     var minor: [Double] = []
     var e = Int(lo.rounded(.down))
     while Double(e) <= hi + 1e-9 {
-      if Double(e) >= lo - 1e-9 && e % every == 0 { ticks.append(Tick(value: Double(e), label: TickLabels.decade(e))) }
+      if Double(e) >= lo - 1e-9 && e % every == 0 {
+        ticks.append(Tick(value: Double(e), label: TickLabels.decade(e)))
+      }
       if decades <= 4 {
         for m in 2...9 {
           let v = Double(e) + log10(Double(m))

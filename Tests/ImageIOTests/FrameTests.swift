@@ -51,7 +51,8 @@ import Testing
     ) {
       try FrameLoader.load(path: path, strict: true)
     }
-    let e = ImageIOError.wrongSize(path: "frames/3.png", width: 640, height: 360, expectedWidth: 208, expectedHeight: 120)
+    let e = ImageIOError.wrongSize(
+      path: "frames/3.png", width: 640, height: 360, expectedWidth: 208, expectedHeight: 120)
     #expect(e.description == "frames/3.png: is 640x360, expected 208x120 (--strict)")
   }
 }
@@ -66,9 +67,13 @@ import Testing
   @Test func numericOrderNotNameOrder() throws {
     let tmp = TempFolder()
     defer { tmp.remove() }
-    touch(tmp, ["10.png", "9.png", "1.png", "2.png", "100.png", "11.png", "notes.txt", "x1.png", "3.jpg", "007.PNG"])
+    touch(
+      tmp,
+      ["10.png", "9.png", "1.png", "2.png", "100.png", "11.png", "notes.txt", "x1.png", "3.jpg", "007.PNG"])
     let frames = try FrameFolder.frames(in: tmp.path)
-    #expect(frames == ["1.png", "2.png", "007.PNG", "9.png", "10.png", "11.png", "100.png"].map { tmp.path + "/" + $0 })
+    #expect(
+      frames
+        == ["1.png", "2.png", "007.PNG", "9.png", "10.png", "11.png", "100.png"].map { tmp.path + "/" + $0 })
     #expect(try FrameFolder.clips(in: tmp.path + "/") == [frames])  // trailing slash: no "//"
   }
 
@@ -93,12 +98,14 @@ import Testing
     let tmp = TempFolder()
     defer { tmp.remove() }
     for clip in ["b", "a", "c-empty", ".hidden"] { _ = tmp.makeFolder(clip) }
-    touch(tmp, ["b/2.png", "b/1.png", "a/10.png", "a/9.png", ".hidden/1.png", "c-empty/readme.txt", "loose.txt"])
+    touch(
+      tmp, ["b/2.png", "b/1.png", "a/10.png", "a/9.png", ".hidden/1.png", "c-empty/readme.txt", "loose.txt"])
     let clips = try FrameFolder.clips(in: tmp.path)
-    #expect(clips == [
-      [tmp.file("a/9.png"), tmp.file("a/10.png")],
-      [tmp.file("b/1.png"), tmp.file("b/2.png")],
-    ])
+    #expect(
+      clips == [
+        [tmp.file("a/9.png"), tmp.file("a/10.png")],
+        [tmp.file("b/1.png"), tmp.file("b/2.png")],
+      ])
   }
 
   @Test func missingEmptyAndNonFolders() throws {
@@ -109,7 +116,8 @@ import Testing
     #expect(throws: ImageIOError.noFrames(path: tmp.path)) { try FrameFolder.clips(in: tmp.path) }
     let file = tmp.write([1], "file.png")
     #expect(throws: ImageIOError.notAFolder(path: file)) { try FrameFolder.clips(in: file) }
-    #expect(ImageIOError.noFrames(path: "d").description
-      == "d: no numbered PNG frames (expected 1.png, 2.png, ... or subfolders holding them)")
+    #expect(
+      ImageIOError.noFrames(path: "d").description
+        == "d: no numbered PNG frames (expected 1.png, 2.png, ... or subfolders holding them)")
   }
 }

@@ -41,8 +41,10 @@ enum HandPNG {
   }
 
   static func be32(_ v: Int) -> [UInt8] {
-    [UInt8(truncatingIfNeeded: v >> 24), UInt8(truncatingIfNeeded: v >> 16),
-     UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)]
+    [
+      UInt8(truncatingIfNeeded: v >> 24), UInt8(truncatingIfNeeded: v >> 16),
+      UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v),
+    ]
   }
 
   /// 16-bit samples, big-endian as PNG stores them.

@@ -78,7 +78,8 @@ import Testing
     }
     // Also a wrong CRC on IDAT only.
     var badCRC = png
-    let length = Int(png[idat - 4]) << 24 | Int(png[idat - 3]) << 16 | Int(png[idat - 2]) << 8 | Int(png[idat - 1])
+    let length =
+      Int(png[idat - 4]) << 24 | Int(png[idat - 3]) << 16 | Int(png[idat - 2]) << 8 | Int(png[idat - 1])
     badCRC[idat + 4 + length] ^= 1
     guard case .damaged? = readError(badCRC, name: "idatcrc.png") else {
       Issue.record("IDAT CRC error not reported")
@@ -87,15 +88,20 @@ import Testing
   }
 
   @Test func absurdDimensionsAreRefusedBeforeAllocation() {
-    let bomb = HandPNG.make(width: 1_000_000, height: 1_000_000, bitDepth: 8, colorType: HandPNG.gray, rows: [])
+    let bomb = HandPNG.make(
+      width: 1_000_000, height: 1_000_000, bitDepth: 8, colorType: HandPNG.gray, rows: [])
     let e = readError(bomb, name: "bomb.png")
     #expect(e?.problem == "declares 1000000x1000000 pixels, over the limit of 50000000")
     // Past libpng's own 1,000,000-per-side limit, the same message (not "damaged").
     let huge = HandPNG.make(width: 100_000_000, height: 3, bitDepth: 8, colorType: HandPNG.gray, rows: [])
-    #expect(readError(huge, name: "wide.png")?.problem == "declares 100000000x3 pixels, over the limit of 50000000")
+    #expect(
+      readError(huge, name: "wide.png")?.problem == "declares 100000000x3 pixels, over the limit of 50000000")
     // A caller's smaller limit applies the same way.
-    let small = HandPNG.make(width: 4, height: 4, bitDepth: 8, colorType: HandPNG.gray, rows: Array(repeating: [1, 2, 3, 4], count: 4))
-    #expect(readError(small, name: "s.png", limit: 15)?.problem == "declares 4x4 pixels, over the limit of 15")
+    let small = HandPNG.make(
+      width: 4, height: 4, bitDepth: 8, colorType: HandPNG.gray,
+      rows: Array(repeating: [1, 2, 3, 4], count: 4))
+    #expect(
+      readError(small, name: "s.png", limit: 15)?.problem == "declares 4x4 pixels, over the limit of 15")
     #expect(readError(small, name: "s.png", limit: 16) == nil)
   }
 

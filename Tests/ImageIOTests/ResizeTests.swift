@@ -18,7 +18,9 @@ import Testing
     let img = GrayImage(width: 3, height: 1, pixels: [0, 90, 30])
     #expect(img.resized(width: 2, height: 1).pixels == [30, 50])
     // 5 -> 1 is the plain mean: (10+20+30+40+51) / 5 = 30.2 -> 30
-    #expect(GrayImage(width: 5, height: 1, pixels: [10, 20, 30, 40, 51]).resized(width: 1, height: 1).pixels == [30])
+    #expect(
+      GrayImage(width: 5, height: 1, pixels: [10, 20, 30, 40, 51]).resized(width: 1, height: 1).pixels == [30]
+    )
   }
 
   @Test func grow2x2To4x4IsBilinearWithCentresAligned() {
@@ -26,12 +28,13 @@ import Testing
     // position (i + 0.5) / 2 - 0.5 = -0.25, 0.25, 0.75, 1.25, clamped to [0, 1].
     let img = GrayImage(width: 2, height: 2, pixels: [0, 100, 200, 40])
     let big = img.resized(width: 4, height: 4)
-    #expect(big.pixels == [
-      0, 25, 75, 100,
-      50, 59, 76, 85,  // 0.75 * 25 + 0.25 * 160 = 58.75 -> 59; 76.25 -> 76
-      150, 126, 79, 55,  // 126.25 -> 126; 78.75 -> 79
-      200, 160, 80, 40,
-    ])
+    #expect(
+      big.pixels == [
+        0, 25, 75, 100,
+        50, 59, 76, 85,  // 0.75 * 25 + 0.25 * 160 = 58.75 -> 59; 76.25 -> 76
+        150, 126, 79, 55,  // 126.25 -> 126; 78.75 -> 79
+        200, 160, 80, 40,
+      ])
   }
 
   @Test func mixedAxesAndIdentity() {
