@@ -1,3 +1,4 @@
+import Foundation
 import Int8Runtime
 import Testing
 
@@ -48,6 +49,14 @@ fileprivate func readLE64(_ b: [UInt8], _ at: Int) -> UInt64 {
     #expect(readLE32(bytes, 144) == Float(0.5).bitPattern)
     let crc = bytes.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<152])) }
     #expect(readLE32(bytes, 152) == crc)
+    // The hex dump printed in docs/FORMAT.md ("A worked example"), produced there by an
+    // independent script from the spec's tables.
+    let documented =
+      "444e43450100010001000000010000009c00000000000000400000000000000030000000000000007000"
+      + "00000000000018000000000000001000000000000000180073657175656e63652e6e6f726d616c697a"
+      + "65722e6d65616e010102000000900000000000000008000000000000000f00000070726f76656e616e"
+      + "63652e73656564010000003700000000000000000000003f000080bfa8c8a7ec"
+    #expect(bytes.map { String(format: "%02x", $0) }.joined() == documented)
   }
 
   @Test func outputIsCanonicalWhateverTheInsertionOrder() throws {

@@ -69,6 +69,15 @@ fileprivate func restamp(_ file: inout [UInt8]) {
     #expect(Set(shapes.map(\.name)).count == shapes.count)
   }
 
+  /// The trainer's models name their parameters exactly as the file format specifies.
+  @Test func trainerModelsUseTheSpecifiedNamesAndShapes() throws {
+    let vae = try VAE<Float>(preset: micro, seed: 1)
+    let sequence = SequenceModel<Float>(preset: micro, seed: 1)
+    let slots = (vae.parameters.slots + sequence.parameters.slots).map { "\($0.name) \($0.shape)" }
+    let spec = FloatModelFile.parameterShapes(of: micro).map { "\($0.name) \($0.shape)" }
+    #expect(slots.sorted() == spec.sorted())
+  }
+
   @Test func paperNamesAndSizes() {
     let shapes = Dictionary(uniqueKeysWithValues: FloatModelFile.parameterShapes(of: .paper).map { ($0.name, $0.shape) })
     #expect(shapes["encoder.conv1.kernel"] == [3, 3, 1, 128])
