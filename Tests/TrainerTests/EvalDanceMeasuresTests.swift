@@ -60,7 +60,7 @@ private func distance(_ a: [Double], _ b: [Double]) -> Double {
     // Latents are in units fixed by real data (sd 1 per dimension), not by the walk itself.
     // Steps of 0.5 sd per dimension in D = 16: the squared distance to the frame k ≥ 8 back is
     // 0.25·k·χ²₁₆, within r² = 4 with probability P(χ²₁₆ ≤ 2) ≈ 1e-5 at k = 8 and less beyond.
-    // (A walk 4x as slow would sit within r of itself 8 frames back about 12 % of the time:
+    // (With steps of 0.25 sd, 11 % of its frames lie within r of a frame 8 or more back:
     // the measure counts lingering as looping, which is why real dance is measured alongside.)
     var rng = DanceRandom(seed: 4)
     var z = [Double](repeating: 0, count: 16)
@@ -100,7 +100,9 @@ private func distance(_ a: [Double], _ b: [Double]) -> Double {
     #expect(try PixelChange.meanAbsoluteChange([[a, b, a]]) == 5)
     #expect(try PixelChange.meanAbsoluteChange([[a, b], [b, b]]) == 2.5)
     #expect(try PixelChange.meanAbsoluteChange([[a], [b]]) == nil)  // no pair within a clip
-    let unit = [PixelPlane(unit: [0.0, 1], width: 2, height: 1), PixelPlane(unit: [1.0, 1], width: 2, height: 1)]
+    let unit = [
+      PixelPlane(unit: [0.0, 1], width: 2, height: 1), PixelPlane(unit: [1.0, 1], width: 2, height: 1),
+    ]
     #expect(try PixelChange.meanAbsoluteChange([unit]) == 127.5)
     #expect(throws: EvaluationError("pixel change: frames differ in size (2x1 vs 1x1)")) {
       try PixelChange.meanAbsoluteChange([[a, PixelPlane(width: 1, height: 1, values: [0])]])

@@ -12,7 +12,8 @@ private func sampleReport(stateless: Double?) -> EvalReport {
     sequence: .init(
       windows: 12, stepsPerWindow: 64, steps: 768, nllPerStepStateful: -41.2345,
       nllPerStepStateless: stateless),
-    generation: .init(seeds: [1, 2, 3, 4], framesPerSeed: 250, piTemperature: 0.9,
+    generation: .init(
+      seeds: [1, 2, 3, 4], framesPerSeed: 250, piTemperature: 0.9,
       sigmaTemperature: 0.75),
     dance: .init(
       realFrames: 400,

@@ -66,19 +66,27 @@ extension EvalReport {
     table(
       ["Fréchet distance, generated vs real", "distance", "mean term", "covariance term"],
       [
-        ["latents", t(d.latentFrechet.distance), t(d.latentFrechet.meanTerm),
-          t(d.latentFrechet.covarianceTerm)],
-        ["latent velocities", t(d.velocityFrechet.distance), t(d.velocityFrechet.meanTerm),
-          t(d.velocityFrechet.covarianceTerm)],
+        [
+          "latents", t(d.latentFrechet.distance), t(d.latentFrechet.meanTerm),
+          t(d.latentFrechet.covarianceTerm),
+        ],
+        [
+          "latent velocities", t(d.velocityFrechet.distance), t(d.velocityFrechet.meanTerm),
+          t(d.velocityFrechet.covarianceTerm),
+        ],
       ])
     table(
       ["measure", "generated", "real"],
       [
-        ["loop fraction (r = \(t(d.loopRadius)), lag ≥ \(d.loopMinLag) frames)",
-          Self.loopText(d.loopGenerated), Self.loopText(d.loopReal)],
+        [
+          "loop fraction (r = \(t(d.loopRadius)), lag ≥ \(d.loopMinLag) frames)",
+          Self.loopText(d.loopGenerated), Self.loopText(d.loopReal),
+        ],
         ["mean latent speed (per frame)", t(d.latentSpeedGenerated), t(d.latentSpeedReal)],
-        ["mean frame-to-frame pixel change (0–255)", t(d.pixelChangeGenerated),
-          t(d.pixelChangeReal)],
+        [
+          "mean frame-to-frame pixel change (0–255)", t(d.pixelChangeGenerated),
+          t(d.pixelChangeReal),
+        ],
       ])
 
     if !pictures.isEmpty {
@@ -94,7 +102,8 @@ extension EvalReport {
 
     lines.append("## Definitions")
     lines.append("")
-    lines.append(contentsOf: Self.definitions(latentDimension: inputs.latentDimension, loopRadius: d.loopRadius))
+    lines.append(
+      contentsOf: Self.definitions(latentDimension: inputs.latentDimension, loopRadius: d.loopRadius))
     lines.append("")
     return lines.joined(separator: "\n")
   }

@@ -57,7 +57,8 @@ public enum FrechetDistance {
   // MARK: - Pieces
 
   /// Sample mean [D] and covariance [D, D] (row-major, divided by n − 1) of `vectors`.
-  public static func meanAndCovariance(_ vectors: [[Double]]) throws -> (mean: [Double], covariance: [Double]) {
+  public static func meanAndCovariance(_ vectors: [[Double]]) throws -> (mean: [Double], covariance: [Double])
+  {
     let (mu, cov, _) = try moments(vectors, name: "set")
     return (mu, cov)
   }

@@ -11,7 +11,7 @@ import Foundation
 /// let a = PixelPlane(width: 2, height: 1, values: [0, 0])
 /// let b = PixelPlane(width: 2, height: 1, values: [10, 0])
 /// try ImageMetrics.psnr(a, b)   // MSE 50 -> 10·log10(255² / 50) = 31.1411 dB
-/// try ImageMetrics.ssim(x, x)   // 1 for any image of at least 11x11
+/// try ImageMetrics.ssim(a, a)   // 1 for any image of at least 11x11
 /// ```
 public enum ImageMetrics {
   /// The peak value L of the 8-bit scale.
