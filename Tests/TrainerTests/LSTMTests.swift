@@ -45,8 +45,10 @@ import Trainer
           for u in 0..<U { a[j] += h[u] * R[u * 4 * U + j] }
         }
         for u in 0..<U {
-          let (ig, fg, gg, og) = (sigmoid(a[u]), sigmoid(a[U + u]), Double.tanh(a[2 * U + u]),
-            sigmoid(a[3 * U + u]))
+          let (ig, fg, gg, og) = (
+            sigmoid(a[u]), sigmoid(a[U + u]), Double.tanh(a[2 * U + u]),
+            sigmoid(a[3 * U + u])
+          )
           c[u] = fg * c[u] + ig * gg
           h[u] = og * Double.tanh(c[u])
           #expect(abs(run.outputs[(t * B + b) * U + u] - h[u]) < 1e-12)
@@ -80,9 +82,10 @@ import Trainer
     var rng = DanceRandom(seed: 12)
     let (I, U) = (5, 6)
     let lstm = LSTM("sequence.lstm1", inputs: I, units: U, in: p, rng: &rng)
-    #expect(p.slots.map(\.name) == [
-      "sequence.lstm1.kernel", "sequence.lstm1.recurrent_kernel", "sequence.lstm1.bias",
-    ])
+    #expect(
+      p.slots.map(\.name) == [
+        "sequence.lstm1.kernel", "sequence.lstm1.recurrent_kernel", "sequence.lstm1.bias",
+      ])
     #expect(lstm.recurrentKernel.shape == [U, 4 * U])
     #expect(p.count == LayerSpec.lstm(name: "x", inputs: I, units: U).parameters)
     // bias: zeros except the forget slice, which is 1

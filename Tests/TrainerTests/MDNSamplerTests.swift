@@ -40,9 +40,10 @@ import Trainer
     let s = MDNSamplerTests.sampler(pi, 1)
     let e = [1.0, 3, 2].map { Double.exp($0 / pi) }
     let q = e.map { $0 / e.reduce(0, +) }
-    #expect(s.mixtureProbabilities(MDNSamplerTests.row).enumerated().allSatisfy {
-      abs($0.element - q[$0.offset]) < 1e-12
-    })
+    #expect(
+      s.mixtureProbabilities(MDNSamplerTests.row).enumerated().allSatisfy {
+        abs($0.element - q[$0.offset]) < 1e-12
+      })
     var rng = DanceRandom(seed: 2)
     var counts = [0, 0, 0]
     let n = 20_000
@@ -165,6 +166,10 @@ import Trainer
     #expect(try run(1) != run(2))
     #expect(throws: MDNSamplerError.emptyPrimer) {
       try LatentGenerator(model: model, normalizer: norm, sampler: sampler, seed: 1, primer: [])
+    }
+    #expect(throws: MDNSamplerError.mismatch("primer latent 0 has 2 values, not 3 finite ones")) {
+      try LatentGenerator(
+        model: model, normalizer: norm, sampler: sampler, seed: 1, primer: [[0, 1], [0, 1, 2]])
     }
   }
 }

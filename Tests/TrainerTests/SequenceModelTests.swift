@@ -24,9 +24,10 @@ import Trainer
       expected += ["sequence.dense.kernel", "sequence.dense.bias"]
       expected += ["sequence.mdn.kernel", "sequence.mdn.bias"]
       #expect(names == expected)
-      #expect(model.parameters.slot(named: "sequence.mdn.kernel")?.shape == [
-        preset.denseUnits, preset.mdnOutputs,
-      ])
+      #expect(
+        model.parameters.slot(named: "sequence.mdn.kernel")?.shape == [
+          preset.denseUnits, preset.mdnOutputs,
+        ])
     }
   }
 
@@ -53,10 +54,11 @@ import Trainer
     for t in 0..<T {
       let out = model.step(Array(z[(t * D)..<((t + 1) * D)]), state: &state)
       #expect(out.count == O)
-      perStep += MDNLoss.negativeLogLikelihood(
-        outputs: out, targets: Array(window.targets[(t * D)..<((t + 1) * D)]), rows: 1,
-        layout: model.layout
-      ).loss
+      perStep +=
+        MDNLoss.negativeLogLikelihood(
+          outputs: out, targets: Array(window.targets[(t * D)..<((t + 1) * D)]), rows: 1,
+          layout: model.layout
+        ).loss
     }
     let r = model.windowLoss(window, state: windowState)
     full = r.loss * Double(T)

@@ -182,7 +182,10 @@ import Trainer
       model: model, trainingClips: [SequenceTrainerTests.sinusoids(0..<200)], options: o)
     var skipped = 0
     do {
-      _ = try trainer.trainEpoch(0) { if $0.skipped { skipped += 1 } }
+      _ = try trainer.trainEpoch(0) { report in
+        if report.skipped { skipped += 1 }
+        #expect(report.problem?.hasPrefix("the loss is") == true)
+      }
       Issue.record("training went on with a non-finite loss")
     } catch {
       #expect(error.description.contains("3 updates in a row were skipped"))

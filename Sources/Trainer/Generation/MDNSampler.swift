@@ -93,11 +93,13 @@ public struct MDNSampler: Sendable, Equatable {
 public enum MDNSamplerError: Error, Equatable, CustomStringConvertible {
   case invalidTemperature(String)
   case emptyPrimer
+  case mismatch(String)
 
   public var description: String {
     switch self {
     case .invalidTemperature(let why): return "sampling: \(why)"
     case .emptyPrimer: return "generation: no primer latent to start from"
+    case .mismatch(let why): return "generation: \(why)"
     }
   }
 }
@@ -135,7 +137,16 @@ public struct LatentGenerator<Scalar: TrainScalar> {
     primer: [[Scalar]]
   ) throws(MDNSamplerError) {
     guard let last = primer.last else { throw .emptyPrimer }
-    precondition(normalizer.dims == model.latentSize && sampler.layout == model.layout)
+    let D = model.latentSize
+    guard normalizer.dims == D else {
+      throw .mismatch("the normalizer has \(normalizer.dims) dimensions; the model's latent has \(D)")
+    }
+    guard sampler.layout == model.layout else {
+      throw .mismatch("the sampler's MDN layout differs from the model's")
+    }
+    for (i, z) in primer.enumerated() where z.count != D || !z.allSatisfy({ $0.isFinite }) {
+      throw .mismatch("primer latent \(i) has \(z.count) values, not \(D) finite ones")
+    }
     self.model = model
     self.normalizer = normalizer
     self.sampler = sampler

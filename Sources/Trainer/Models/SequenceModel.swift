@@ -88,8 +88,7 @@ public final class SequenceModel<Scalar: TrainScalar> {
     public let batch: Int
     public let steps: Int
 
-    public init(inputs: [Scalar], targets: [Scalar], weights: [Scalar]? = nil, batch: Int, steps: Int)
-    {
+    public init(inputs: [Scalar], targets: [Scalar], weights: [Scalar]? = nil, batch: Int, steps: Int) {
       self.inputs = inputs
       self.targets = targets
       self.weights = weights

@@ -85,7 +85,9 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
     public let loss: Double
     /// Global gradient norm before clipping (non-finite when skipped).
     public let gradientNorm: Double
-    public let skipped: Bool
+    /// Why the update was skipped (a non-finite loss or gradient, named), or nil if it was applied.
+    public let problem: String?
+    public var skipped: Bool { problem != nil }
   }
 
   public struct EpochReport: Sendable {
@@ -266,26 +268,29 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
       let masks = model.dropoutMasks(batch: B, steps: T, percent: dropout, rng: &rng)
       let r = model.trainingStep(window, state: state, dropoutMasks: masks)
       if r.weightTotal == 0 { continue }
+      // NaN/Inf guard, then clipping: `clipGradients` returns the norm before clipping and
+      // leaves the gradients alone when that norm is not finite.
       var problem: String? = nil
       var norm = Scalar.nan
       if !r.loss.isFinite {
         problem = "the loss is \(r.loss)"
       } else {
-        norm = p.gradientNorm()
+        norm = p.clipGradients(maxNorm: Scalar(options.clipNorm))
         if !norm.isFinite {
-          problem = p.firstNonFiniteGradient().map { "a gradient of \($0) is not finite" }
+          problem =
+            p.firstNonFiniteGradient().map { "a gradient of \($0) is not finite" }
             ?? "the gradient norm overflows"
         }
       }
+      onStep(
+        StepReport(
+          epoch: epoch, step: s, stepsInEpoch: steps, loss: Double(r.loss),
+          gradientNorm: Double(norm), problem: problem))
       if let problem {
         skipped += 1
         skippedSteps += 1
         consecutive += 1
         state = model.zeroState(batch: B)
-        onStep(
-          StepReport(
-            epoch: epoch, step: s, stepsInEpoch: steps, loss: Double(r.loss),
-            gradientNorm: Double(norm), skipped: true))
         if consecutive >= options.maxConsecutiveNonFinite {
           throw .nonFinite(
             "sequence training stopped at epoch \(epoch) step \(s): \(consecutive) updates in a row "
@@ -294,16 +299,11 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
         continue
       }
       consecutive = 0
-      p.clipGradients(maxNorm: Scalar(options.clipNorm))
       optimizer.step(p)
       state = r.finalState
       lossSum += Double(r.loss) * Double(r.weightTotal)
       weightSum += Double(r.weightTotal)
       pairs += Int(r.weightTotal)
-      onStep(
-        StepReport(
-          epoch: epoch, step: s, stepsInEpoch: steps, loss: Double(r.loss),
-          gradientNorm: Double(norm), skipped: false))
     }
     return EpochReport(
       epoch: epoch, meanLoss: weightSum > 0 ? lossSum / weightSum : .nan, steps: steps,
@@ -321,9 +321,9 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
       clips: normalizer.normalize(clips: clips), mode: mode, windowLength: options.windowLength)
   }
 
-  /// Splits every clip into its first (100 - percent)% for training and its last percent% held
-  /// out, like Keras' `validation_split` (which also holds out the end), so held-out frames are
-  /// contiguous. A part shorter than 2 frames (no pair) is dropped.
+  /// The latents of each clip cut by `ClipSplit` (the project's one rule: the last
+  /// `heldOutPercent`% of every clip is held out, a contiguous tail, as Keras' `validation_split`
+  /// also holds out the end). A part shorter than 2 frames (no pair) is dropped.
   ///
   /// ```swift
   /// let (train, held) = SequenceTrainer<Float>.split(clips, heldOutPercent: 20)
@@ -332,13 +332,12 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
   public static func split(_ clips: [[[Scalar]]], heldOutPercent: Int)
     -> (training: [[[Scalar]]], heldOut: [[[Scalar]]])
   {
-    precondition(heldOutPercent >= 0 && heldOutPercent < 100)
+    let cut = ClipSplit(clipLengths: clips.map(\.count), heldOutPercent: heldOutPercent)
     var training: [[[Scalar]]] = []
     var heldOut: [[[Scalar]]] = []
-    for clip in clips {
-      let cut = clip.count - clip.count * heldOutPercent / 100
-      if cut >= 2 { training.append(Array(clip[..<cut])) }
-      if clip.count - cut >= 2 { heldOut.append(Array(clip[cut...])) }
+    for (c, clip) in clips.enumerated() {
+      if cut.trainRanges[c].count >= 2 { training.append(Array(clip[cut.trainRanges[c]])) }
+      if cut.heldOutRanges[c].count >= 2 { heldOut.append(Array(clip[cut.heldOutRanges[c]])) }
     }
     return (training, heldOut)
   }
