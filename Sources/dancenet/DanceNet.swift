@@ -7,5 +7,5 @@ struct DanceNet: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "dancenet",
     abstract: "Train DanceNet-style dance generators, quantize them to int8, and generate dances.",
-    subcommands: [InspectCommand.self])
+    subcommands: [InspectCommand.self, SynthCommand.self])
 }
