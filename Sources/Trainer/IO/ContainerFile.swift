@@ -99,9 +99,26 @@ public enum ContainerFile {
 extension TensorContainer {
   /// The tensor's values as Float: f32 as stored, f16 widened exactly; nil for integer types.
   func floatValues(_ t: TensorView) -> [Float]? {
+    let n = t.elementCount
     switch t.dtype {
-    case .float32: return (0..<t.elementCount).map { Float(bitPattern: t.float32Bits(at: $0)) }
-    case .float16: return (0..<t.elementCount).map { Float16Storage.float(t.float16Bits(at: $0)) }
+    case .float32:
+      return [Float](unsafeUninitializedCapacity: n) { out, count in
+        let raw = UnsafeMutableRawBufferPointer(out)
+        #if _endian(little)
+          if n > 0 { raw.copyMemory(from: t.data) }
+        #else
+          for i in 0..<n { out[i] = Float(bitPattern: t.float32Bits(at: i)) }
+        #endif
+        count = n
+      }
+    case .float16:
+      return [Float](unsafeUninitializedCapacity: n) { out, count in
+        for i in 0..<n {
+          let bits = UInt16(t.data[2 * i]) | UInt16(t.data[2 * i + 1]) << 8
+          out[i] = Float16Storage.float(bits)
+        }
+        count = n
+      }
     default: return nil
     }
   }

@@ -41,7 +41,11 @@ public struct ContainerWriter {
   }
 
   public mutating func addFloat32(_ name: String, shape: [Int], values: [Float]) {
-    add(name, dtype: .float32, shape: shape, bytes: littleEndianBytes(values.map(\.bitPattern)))
+    #if _endian(little)
+      add(name, dtype: .float32, shape: shape, bytes: values.withUnsafeBytes { Array($0) })
+    #else
+      add(name, dtype: .float32, shape: shape, bytes: littleEndianBytes(values.map(\.bitPattern)))
+    #endif
   }
 
   /// Adds `values` stored as IEEE binary16 (round to nearest, ties to even). Throws a one-line
@@ -187,6 +191,9 @@ func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPreced
 
 /// The little-endian bytes of fixed-width integers, e.g. float bit patterns.
 func littleEndianBytes<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
+  #if _endian(little)
+    return values.withUnsafeBytes { Array($0) }
+  #else
   var out = [UInt8](repeating: 0, count: values.count * MemoryLayout<T>.size)
   out.withUnsafeMutableBytes { raw in
     for (i, v) in values.enumerated() {
@@ -194,6 +201,7 @@ func littleEndianBytes<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
     }
   }
   return out
+  #endif
 }
 
 /// A zero-filled output buffer with little-endian stores.

@@ -39,13 +39,24 @@ public enum Float16Storage {
 
   /// Bit patterns of all `values`; throws a line naming the first value that cannot be stored.
   public static func bits(_ values: [Float]) throws(FileIOError) -> [UInt16] {
-    var out = [UInt16](repeating: 0, count: values.count)
-    for (i, v) in values.enumerated() {
-      guard let b = bits(v) else {
-        let why = v.isFinite ? "does not fit float16 (largest \(Int(largestFinite)))" : "is not finite"
-        throw FileIOError("value \(v) at index \(i) \(why)")
+    var failure: Int? = nil
+    let out = [UInt16](unsafeUninitializedCapacity: values.count) { out, count in
+      values.withUnsafeBufferPointer { v in
+        for i in 0..<v.count {
+          let h = Float16(v[i])
+          if !h.isFinite {
+            failure = i
+            break
+          }
+          out[i] = h.bitPattern
+        }
       }
-      out[i] = b
+      count = failure == nil ? values.count : 0
+    }
+    if let i = failure {
+      let v = values[i]
+      let why = v.isFinite ? "does not fit float16 (largest \(Int(largestFinite)))" : "is not finite"
+      throw FileIOError("value \(v) at index \(i) \(why)")
     }
     return out
   }

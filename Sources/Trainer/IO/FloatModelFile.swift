@@ -134,7 +134,7 @@ public struct FloatModelFile: Equatable {
     for name in tensors.keys.sorted(by: precedes) {
       let t = tensors[name]!
       if t.shape.reduce(1, *) != t.values.count { return "tensor \(name) does not fill its shape" }
-      if t.values.contains(where: { !$0.isFinite }) { return "tensor \(name) holds a non-finite value" }
+      if !allFinite(t.values) { return "tensor \(name) holds a non-finite value" }
     }
     for (i, s) in (tensors[Self.normalizationStd]?.values ?? []).enumerated() where !(s > 0) {
       return "tensor \(Self.normalizationStd) has std[\(i)] = \(s); must be positive"
@@ -231,6 +231,14 @@ public struct FloatModelFile: Equatable {
     }
     storage = sawFloat16 ? .float16 : .float32
     if let e = validationError() { throw FileIOError(path: source, e) }
+  }
+}
+
+/// True when no value is NaN or infinite.
+func allFinite(_ values: [Float]) -> Bool {
+  values.withUnsafeBufferPointer { v in
+    for x in v where !x.isFinite { return false }
+    return true
   }
 }
 
