@@ -33,8 +33,7 @@ public struct TensorContainer {
   /// Parses and validates `bytes`. `verifyChecksum: false` skips only the CRC-32 pass (for a
   /// model in write-protected flash whose image was checked when it was flashed); every
   /// structural check still runs.
-  public init(_ bytes: UnsafeRawBufferPointer, verifyChecksum: Bool = true) throws(ContainerError)
-  {
+  public init(_ bytes: UnsafeRawBufferPointer, verifyChecksum: Bool = true) throws(ContainerError) {
     self.bytes = bytes
     let size = bytes.count
     let header = ContainerFormat.headerSize

@@ -131,7 +131,10 @@ private func firstDimsOffset(_ s: SpecBytes) -> Int { 64 + 2 + s.tensors[0].name
       #expect(throws: ContainerError.wrongDType(name: "a.bias", expected: .int16, found: .int32)) {
         try c.tensor("a.bias", .int16, TensorShape(2))
       }
-      #expect(throws: ContainerError.wrongShape(name: "a.kernel", expected: TensorShape(3, 2), found: TensorShape(2, 3))) {
+      #expect(
+        throws: ContainerError.wrongShape(
+          name: "a.kernel", expected: TensorShape(3, 2), found: TensorShape(2, 3))
+      ) {
         try c.tensor("a.kernel", .int8, TensorShape(3, 2))
       }
       let e = ContainerError.wrongShape(name: "x", expected: TensorShape(3, 2), found: TensorShape(2, 3))
@@ -233,7 +236,8 @@ private func firstDimsOffset(_ s: SpecBytes) -> Int { 64 + 2 + s.tensors[0].name
     four.tensor("w", 1, [1, 1, 1, 1], [0, 0, 0, 0])
     file = four.bytes()
     let d = firstDimsOffset(four)
-    file.replaceSubrange(d..<(d + 16), with: le(UInt32.max) + le(UInt32.max) + le(UInt32.max) + le(UInt32.max))
+    file.replaceSubrange(
+      d..<(d + 16), with: le(UInt32.max) + le(UInt32.max) + le(UInt32.max) + le(UInt32.max))
     restamp(&file)
     #expect(parse(file) == .malformed(.tensorTable, entry: 0, .sizeOverflow))
     #expect(parse(file)?.message == "damaged tensor table, entry 0: dimensions overflow")
@@ -288,7 +292,8 @@ private func firstDimsOffset(_ s: SpecBytes) -> Int { 64 + 2 + s.tensors[0].name
     #expect(patched(F.reserved, le(UInt32(1))) == .malformed(.header, entry: 0, .reservedField))
     #expect(patched(F.tableOffset, le(UInt64(0))) == .malformed(.header, entry: 0, .tableOffsetField))
     #expect(patched(F.tableLength, le(UInt64.max)) == .malformed(.header, entry: 0, .sectionOutsideFile))
-    #expect(patched(F.metadataLength, le(UInt64(1) << 40)) == .malformed(.header, entry: 0, .sectionOutsideFile))
+    #expect(
+      patched(F.metadataLength, le(UInt64(1) << 40)) == .malformed(.header, entry: 0, .sectionOutsideFile))
     #expect(patched(F.tensorCount, le(UInt32.max)) == .malformed(.header, entry: 0, .countField))
     #expect(patched(F.tensorCount, le(UInt32(3))) != nil)
     #expect(patched(F.metadataCount, le(UInt32(1))) == .malformed(.metadata, entry: 1, .sectionLength))

@@ -80,7 +80,10 @@ fileprivate func toyStep(_ p: Parameters<Float>, _ layers: [Dense<Float>], _ ada
     let other = Parameters<Float>()
     other.add("sequence.dense.kernel", shape: [3, 5])
     other.add("sequence.dense.bias", shape: [5])
-    #expect(throws: FileIOError("checkpoint does not match the model: sequence.dense.kernel has shape [3, 4], model [3, 5]")) {
+    #expect(
+      throws: FileIOError(
+        "checkpoint does not match the model: sequence.dense.kernel has shape [3, 4], model [3, 5]")
+    ) {
       try loaded.restore(into: other)
     }
     #expect(other.values.allSatisfy { $0 == 0 })
@@ -90,7 +93,8 @@ fileprivate func toyStep(_ p: Parameters<Float>, _ layers: [Dense<Float>], _ ada
       try loaded.restore(into: extra)
     }
     var small = Adam<Float>(count: 3, learningRate: 0.01)
-    #expect(throws: FileIOError("checkpoint does not match the optimiser (needs adam.m, adam.v of its size)")) {
+    #expect(throws: FileIOError("checkpoint does not match the optimiser (needs adam.m, adam.v of its size)"))
+    {
       try loaded.restore(into: &small)
     }
   }

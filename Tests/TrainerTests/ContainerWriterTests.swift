@@ -99,14 +99,20 @@ fileprivate func readLE64(_ b: [UInt8], _ at: Int) -> UInt64 {
         return nil
       } catch { return error.message }
     }
-    #expect(message { $0.addUInt8("a", shape: [1], values: [1]); $0.addUInt8("a", shape: [1], values: [2]) }
-      == "duplicate tensor a")
-    #expect(message { $0.addUInt8("a b", shape: [1], values: [1]) }
-      == "tensor name 'a b' must be printable ASCII without spaces")
-    #expect(message { $0.addUInt8("a", shape: [2], values: [1]) }
-      == "tensor a has 1 bytes, shape [2] of u8 needs 2")
-    #expect(message { $0.addUInt8("a", shape: [1, 1, 1, 1, 1], values: [1]) }
-      == "tensor a has rank 5, at most 4")
+    #expect(
+      message {
+        $0.addUInt8("a", shape: [1], values: [1]); $0.addUInt8("a", shape: [1], values: [2])
+      }
+        == "duplicate tensor a")
+    #expect(
+      message { $0.addUInt8("a b", shape: [1], values: [1]) }
+        == "tensor name 'a b' must be printable ASCII without spaces")
+    #expect(
+      message { $0.addUInt8("a", shape: [2], values: [1]) }
+        == "tensor a has 1 bytes, shape [2] of u8 needs 2")
+    #expect(
+      message { $0.addUInt8("a", shape: [1, 1, 1, 1, 1], values: [1]) }
+        == "tensor a has rank 5, at most 4")
     #expect(message { $0.addUInt8("a", shape: [-1], values: []) } == "tensor a has an invalid dimension -1")
     #expect(message { $0.metadata["é"] = "x" } == "metadata key 'é' must be printable ASCII without spaces")
     #expect(message { $0.metadata["k"] = "é\n" } == nil)

@@ -79,7 +79,8 @@ fileprivate func restamp(_ file: inout [UInt8]) {
   }
 
   @Test func paperNamesAndSizes() {
-    let shapes = Dictionary(uniqueKeysWithValues: FloatModelFile.parameterShapes(of: .paper).map { ($0.name, $0.shape) })
+    let shapes = Dictionary(
+      uniqueKeysWithValues: FloatModelFile.parameterShapes(of: .paper).map { ($0.name, $0.shape) })
     #expect(shapes["encoder.conv1.kernel"] == [3, 3, 1, 128])
     #expect(shapes["encoder.dense.kernel"] == [12480, 128])
     #expect(shapes["decoder.expand.kernel"] == [32, 128])
@@ -134,7 +135,10 @@ fileprivate func restamp(_ file: inout [UInt8]) {
     var model = randomModel()
     model.storage = .float16
     model.tensors["encoder.conv1.kernel"]!.values[3] = 70000
-    #expect(throws: FileIOError("x/m.dnm: tensor encoder.conv1.kernel: value 70000.0 at index 3 does not fit float16 (largest 65504)")) {
+    #expect(
+      throws: FileIOError(
+        "x/m.dnm: tensor encoder.conv1.kernel: value 70000.0 at index 3 does not fit float16 (largest 65504)")
+    ) {
       try model.save(to: "x/m.dnm")
     }
   }
@@ -161,7 +165,8 @@ fileprivate func restamp(_ file: inout [UInt8]) {
     #expect(loadError(flipped, in: folder) == "FILE: damaged (checksum mismatch)")
     var future = good
     future[4] = 7
-    #expect(loadError(future, in: folder) == "FILE: unsupported format version 7 (this build reads version 1)")
+    #expect(
+      loadError(future, in: folder) == "FILE: unsupported format version 7 (this build reads version 1)")
 
     do throws(FileIOError) {
       _ = try FloatModelFile.load(from: folder + "/absent.dnm")
@@ -191,18 +196,28 @@ fileprivate func restamp(_ file: inout [UInt8]) {
       w.metadata = meta
       return try w.encoded()
     }
-    #expect(loadError(try raw { t, _ in t["decoder.conv3.bias"] = nil }, in: folder)
-      == "FILE: missing tensor decoder.conv3.bias")
-    #expect(loadError(try raw { t, _ in t["sequence.lstm2.bias"] = FloatTensor(shape: [4, 4], values: .init(repeating: 0, count: 16)) }, in: folder)
-      == "FILE: tensor sequence.lstm2.bias has shape [4, 4], expected [16]")
-    #expect(loadError(try raw { t, _ in t["encoder.dense.bias"]!.values[0] = .nan }, in: folder)
-      == "FILE: tensor encoder.dense.bias holds a non-finite value")
-    #expect(loadError(try raw { _, m in m["preset.lstm_units"] = nil }, in: folder)
-      == "FILE: missing metadata preset.lstm_units")
-    #expect(loadError(try raw { _, m in m["preset.mixtures"] = "-3" }, in: folder)
-      == "FILE: metadata preset.mixtures is not a valid size: '-3'")
-    #expect(loadError(try raw { _, m in m["preset.encoder_channels"] = "3" }, in: folder)
-      == "FILE: invalid preset in metadata: encoder and decoder need the same non-zero number of scale steps")
+    #expect(
+      loadError(try raw { t, _ in t["decoder.conv3.bias"] = nil }, in: folder)
+        == "FILE: missing tensor decoder.conv3.bias")
+    #expect(
+      loadError(
+        try raw { t, _ in
+          t["sequence.lstm2.bias"] = FloatTensor(shape: [4, 4], values: .init(repeating: 0, count: 16))
+        }, in: folder)
+        == "FILE: tensor sequence.lstm2.bias has shape [4, 4], expected [16]")
+    #expect(
+      loadError(try raw { t, _ in t["encoder.dense.bias"]!.values[0] = .nan }, in: folder)
+        == "FILE: tensor encoder.dense.bias holds a non-finite value")
+    #expect(
+      loadError(try raw { _, m in m["preset.lstm_units"] = nil }, in: folder)
+        == "FILE: missing metadata preset.lstm_units")
+    #expect(
+      loadError(try raw { _, m in m["preset.mixtures"] = "-3" }, in: folder)
+        == "FILE: metadata preset.mixtures is not a valid size: '-3'")
+    #expect(
+      loadError(try raw { _, m in m["preset.encoder_channels"] = "3" }, in: folder)
+        == "FILE: invalid preset in metadata: encoder and decoder need the same non-zero number of scale steps"
+    )
 
     var checkpoint = try raw { _, _ in }
     checkpoint[6] = UInt8(ContainerKind.checkpoint.rawValue)
@@ -220,7 +235,8 @@ fileprivate func restamp(_ file: inout [UInt8]) {
       try model.save(to: "m.dnm")
     }
     model = randomModel()
-    model.tensors[FloatModelFile.startPrimers] = FloatTensor(shape: [2, 1, 4], values: .init(repeating: 0, count: 8))
+    model.tensors[FloatModelFile.startPrimers] = FloatTensor(
+      shape: [2, 1, 4], values: .init(repeating: 0, count: 8))
     #expect(throws: FileIOError("m.dnm: tensor start.primers has shape [2, 1, 4], expected [3, P, 4]")) {
       try model.save(to: "m.dnm")
     }
@@ -275,7 +291,8 @@ fileprivate func restamp(_ file: inout [UInt8]) {
 
 fileprivate func withContainer(_ bytes: [UInt8], _ body: (TensorContainer) -> Void) {
   do throws(FileIOError) {
-    try ContainerFile.read(bytes: bytes, source: "test", as: .floatModel) { (c) throws(FileIOError) in body(c) }
+    try ContainerFile.read(bytes: bytes, source: "test", as: .floatModel) { (c) throws(FileIOError) in body(c)
+    }
   } catch {
     Issue.record("did not parse: \(error.message)")
   }

@@ -116,7 +116,8 @@ public struct Checkpoint: Equatable {
       return "metadata key \(key) is reserved"
     }
     for (group, dict) in [("parameter", parameters), ("extra", extras)] {
-      for name in dict.keys.sorted(by: precedes) where dict[name]!.shape.reduce(1, *) != dict[name]!.values.count {
+      for name in dict.keys.sorted(by: precedes)
+      where dict[name]!.shape.reduce(1, *) != dict[name]!.values.count {
         return "\(group) \(name) does not fill its shape"
       }
     }

@@ -91,8 +91,9 @@ public struct ContainerWriter {
       $0 + ContainerFormat.tensorEntrySize(nameLength: $1.name.utf8.count, rank: $1.shape.count)
     }
     let metadataLength = keys.reduce(0) {
-      $0 + ContainerFormat.metadataEntrySize(
-        keyLength: $1.utf8.count, valueLength: metadata[$1]!.utf8.count)
+      $0
+        + ContainerFormat.metadataEntrySize(
+          keyLength: $1.utf8.count, valueLength: metadata[$1]!.utf8.count)
     }
     var cursor = header + tableLength + metadataLength
     var offsets: [Int] = []
@@ -167,7 +168,8 @@ public struct ContainerWriter {
       }
       if elements * t.dtype.byteWidth != t.bytes.count {
         throw FileIOError(
-          "tensor \(t.name) has \(t.bytes.count) bytes, shape \(t.shape) of \(t.dtype.label) needs \(elements * t.dtype.byteWidth)")
+          "tensor \(t.name) has \(t.bytes.count) bytes, shape \(t.shape) of \(t.dtype.label) needs \(elements * t.dtype.byteWidth)"
+        )
       }
     }
     for key in keys {
@@ -194,13 +196,13 @@ func littleEndianBytes<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
   #if _endian(little)
     return values.withUnsafeBytes { Array($0) }
   #else
-  var out = [UInt8](repeating: 0, count: values.count * MemoryLayout<T>.size)
-  out.withUnsafeMutableBytes { raw in
-    for (i, v) in values.enumerated() {
-      raw.storeBytes(of: v.littleEndian, toByteOffset: i * MemoryLayout<T>.size, as: T.self)
+    var out = [UInt8](repeating: 0, count: values.count * MemoryLayout<T>.size)
+    out.withUnsafeMutableBytes { raw in
+      for (i, v) in values.enumerated() {
+        raw.storeBytes(of: v.littleEndian, toByteOffset: i * MemoryLayout<T>.size, as: T.self)
+      }
     }
-  }
-  return out
+    return out
   #endif
 }
 
