@@ -44,7 +44,8 @@ struct SynthCommand: ParsableCommand {
 
   @Option(
     name: .customLong("contact-sheet"),
-    help: ArgumentHelp("Also write a grid of every k-th frame (at most 48 frames) to this PNG.", valueName: "file"))
+    help: ArgumentHelp(
+      "Also write a grid of every k-th frame (at most 48 frames) to this PNG.", valueName: "file"))
   var contactSheet: String?
 
   func validate() throws {

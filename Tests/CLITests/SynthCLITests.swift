@@ -82,7 +82,9 @@ import Testing
     let root = Self.temporaryFolder()
     defer { try? FileManager.default.removeItem(atPath: root) }
     for name in ["a", "b"] {
-      let (status, _, stderr) = try Self.run(["synth", "--count", "3", "--seed", "9", "--out", root + "/" + name])
+      let (status, _, stderr) = try Self.run([
+        "synth", "--count", "3", "--seed", "9", "--out", root + "/" + name,
+      ])
       #expect(status == 0, "stderr: \(stderr)")
     }
     for i in 1...3 {

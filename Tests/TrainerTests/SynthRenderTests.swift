@@ -100,6 +100,20 @@ import Trainer
 
   // MARK: - Renderer
 
+  @Test func aStandingFigureRestsOnTheFloorAtItsStagePosition() {
+    let img = SilhouetteRenderer().render(Figure(pose: .neutral, at: 104))
+    #expect(img[60, 104] == 32)  // torso
+    #expect(img[5, 5] == 236)
+    // The lowest foot ends exactly at y = 116: row 115 (centre 115.5) is mostly covered there,
+    // rows below not at all.
+    #expect((0..<208).contains { img[115, $0] < 128 })
+    #expect((116..<120).allSatisfy { row in (0..<208).allSatisfy { img[row, $0] == 236 } })
+    // Symmetric about the hip centre x = 104 (pixel columns 103 and 104 straddle it).
+    for row in 0..<120 {
+      for k in 0..<100 { #expect(img[row, 103 - k] == img[row, 104 + k]) }
+    }
+  }
+
   @Test func aDiscIsDrawnWithASoftOnePixelEdge() {
     let r = SilhouetteRenderer(width: 40, height: 40, background: 200, ink: 0)
     var f = Figure(pose: .neutral, at: 20)

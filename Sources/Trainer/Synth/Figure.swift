@@ -90,6 +90,7 @@ public struct Figure: Sendable {
 
     // Build with the hip centre at y = 0, then shift down onto the floor.
     var shapes: [Capsule] = []
+    shapes.reserveCapacity(17)
     let neckX = hx + b.torso * up.0, neckY = b.torso * up.1
     let headA = pose.lean + pose.headTilt
     let headX = neckX + (b.neck + b.headRadius) * SynthMath.sin(headA)
@@ -108,11 +109,12 @@ public struct Figure: Sendable {
     shapes.append(Capsule(hx - b.hipHalfWidth, 0, hx + b.hipHalfWidth, 0, radius: b.hipRadius))
 
     var lowestFoot = -Double.infinity  // the lowest point of either leg
-    let sides: [(Double, Double, Double, Double, Double)] = [
-      (-1, pose.leftShoulder, pose.leftElbow, pose.leftHip, pose.leftKnee),
-      (1, pose.rightShoulder, pose.rightElbow, pose.rightHip, pose.rightKnee),
-    ]
-    for (s, shoulder, elbow, hip, knee) in sides {
+    for s in [-1.0, 1.0] {
+      let left = s < 0
+      let shoulder = left ? pose.leftShoulder : pose.rightShoulder
+      let elbow = left ? pose.leftElbow : pose.rightElbow
+      let hip = left ? pose.leftHip : pose.rightHip
+      let knee = left ? pose.leftKnee : pose.rightKnee
       let sx = shoulderX + s * b.shoulderHalfWidth * across.0
       let sy = shoulderY + s * b.shoulderHalfWidth * across.1
       let u = limb(s, shoulder, turned: true), f = limb(s, shoulder + elbow, turned: true)
@@ -126,13 +128,12 @@ public struct Figure: Sendable {
       let t = limb(s, hip, turned: false), n = limb(s, hip + knee, turned: false)
       let kx = px + b.thigh * t.0, ky = b.thigh * t.1
       let ax = kx + b.shin * n.0, ay = ky + b.shin * n.1
-      let leg = [
-        Capsule(px, 0, kx, ky, radius: b.thighRadius),
-        Capsule(kx, ky, ax, ay, radius: b.shinRadius),
-        Capsule(ax, ay, ax + s * b.foot, ay, radius: b.footRadius),
-      ]
-      shapes += leg
-      for c in leg { lowestFoot = Swift.max(lowestFoot, Swift.max(c.ay, c.by) + c.radius) }
+      shapes.append(Capsule(px, 0, kx, ky, radius: b.thighRadius))
+      shapes.append(Capsule(kx, ky, ax, ay, radius: b.shinRadius))
+      shapes.append(Capsule(ax, ay, ax + s * b.foot, ay, radius: b.footRadius))
+      for c in shapes.suffix(3) {
+        lowestFoot = Swift.max(lowestFoot, Swift.max(c.ay, c.by) + c.radius)
+      }
     }
 
     let dy = b.floorY - pose.lift - lowestFoot
