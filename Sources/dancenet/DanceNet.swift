@@ -7,5 +7,8 @@ struct DanceNet: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "dancenet",
     abstract: "Train DanceNet-style dance generators, quantize them to int8, and generate dances.",
-    subcommands: [InspectCommand.self, SynthCommand.self])
+    subcommands: [
+      SynthCommand.self, InspectCommand.self, TrainCommand.self, TrainVAECommand.self,
+      EncodeCommand.self, TrainSequenceCommand.self, GenerateCommand.self,
+    ])
 }

@@ -1,0 +1,206 @@
+import ArgumentParser
+import Foundation
+import ImageIO
+import Int8Runtime
+import Trainer
+
+// MARK: - Shared option groups of the training commands
+
+struct DataOptions: ParsableArguments {
+  @Option(help: "Frames folder: numbered PNGs (1.png, 2.png, ...) or a folder of such folders (clips).")
+  var data: String
+
+  @Option(help: "Percent of every clip, at its end, never trained on (held out for evaluation).")
+  var heldOutPercent: Int = 10
+
+  @Flag(help: "Refuse frames of another size instead of resizing them.")
+  var strict = false
+
+  func validate() throws {
+    guard (0..<100).contains(heldOutPercent) else {
+      throw ValidationError("--held-out-percent must be in 0...99, got \(heldOutPercent)")
+    }
+  }
+
+  func load(preset: ModelPreset) throws -> FrameDataset {
+    try FrameDataset.load(
+      folder: data, width: preset.frameWidth, height: preset.frameHeight, strict: strict,
+      heldOutPercent: heldOutPercent
+    ) { CLI.printError($0) }
+  }
+}
+
+struct ModelOutOptions: ParsableArguments {
+  @Option(help: "Model folder to write (created if missing).")
+  var out: String
+
+  @Option(help: "Seed of initialisation, shuffling, noise and dropout.")
+  var seed: UInt64 = 1
+
+  @Flag(help: "Continue from the last checkpoint in the model folder.")
+  var resume = false
+}
+
+struct VAEOptions: ParsableArguments {
+  @Option(help: "VAE epochs.")
+  var epochsVae: Int = 10
+
+  @Option(help: "VAE batch size (the seed's: 100).")
+  var batchSize: Int = 100
+
+  @Option(help: "VAE optimiser: rmsprop (the seed's) or adam.")
+  var optimizer: String = "rmsprop"
+
+  @Option(help: "VAE learning rate.")
+  var learningRateVae: Double = 1e-3
+
+  @Option(help: "Weight of the KL term.")
+  var klWeight: Double = 1
+
+  func validate() throws {
+    guard epochsVae >= 0 else { throw ValidationError("--epochs-vae must be 0 or more") }
+    guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+    guard VAEOptimizerKind(rawValue: optimizer) != nil else {
+      throw ValidationError("--optimizer must be rmsprop or adam, got '\(optimizer)'")
+    }
+    guard learningRateVae > 0 && learningRateVae.isFinite else {
+      throw ValidationError("--learning-rate-vae must be a positive number")
+    }
+    guard klWeight >= 0 && klWeight.isFinite else {
+      throw ValidationError("--kl-weight must be 0 or more")
+    }
+  }
+
+  func phaseOptions(preset: ModelPreset, model: ModelOutOptions, provenance: [String: String])
+    -> VAEPhase.Options
+  {
+    var o = VAEPhase.Options(preset: preset, epochs: epochsVae, seed: model.seed)
+    o.batchSize = batchSize
+    o.optimizer = VAEOptimizerKind(rawValue: optimizer)!
+    o.learningRate = learningRateVae
+    o.klWeight = klWeight
+    o.resume = model.resume
+    o.provenance = provenance
+    return o
+  }
+}
+
+struct SequenceOptions: ParsableArguments {
+  @Option(help: "Sequence-model epochs.")
+  var epochsSeq: Int = 20
+
+  @Option(help: "Truncated-BPTT window length in steps.")
+  var window: Int = 64
+
+  @Option(help: "Parallel contiguous streams per update.")
+  var streams: Int = 16
+
+  @Option(help: "Sequence-model learning rate (Adam; the seed's: 5e-4).")
+  var learningRateSeq: Double = 5e-4
+
+  @Option(help: "Global gradient-norm clip.")
+  var clipNorm: Double = 1
+
+  @Flag(help: "Train the way the original did: one latent per call, state reset every step (ablation).")
+  var stateless = false
+
+  @Option(help: "Start latents stored in the model for generation.")
+  var startLatents: Int = 64
+
+  @Option(help: "Real latents before each start that prime the LSTM state.")
+  var primers: Int = 8
+
+  @Flag(help: "Store the model's parameters as float16 (halves the file; for shipping).")
+  var float16 = false
+
+  func validate() throws {
+    guard epochsSeq >= 0 else { throw ValidationError("--epochs-seq must be 0 or more") }
+    guard window > 0 else { throw ValidationError("--window must be positive") }
+    guard streams > 0 else { throw ValidationError("--streams must be positive") }
+    guard learningRateSeq > 0 && learningRateSeq.isFinite else {
+      throw ValidationError("--learning-rate-seq must be a positive number")
+    }
+    guard clipNorm > 0 && clipNorm.isFinite else { throw ValidationError("--clip-norm must be positive") }
+    guard startLatents > 0 else { throw ValidationError("--start-latents must be positive") }
+    guard primers > 0 else { throw ValidationError("--primers must be positive") }
+  }
+
+  func phaseOptions(seed: UInt64, resume: Bool, provenance: [String: String])
+    -> SequencePhase.Options
+  {
+    var o = SequencePhase.Options(epochs: epochsSeq, seed: seed)
+    o.trainer.windowLength = window
+    o.trainer.streams = streams
+    o.trainer.learningRate = learningRateSeq
+    o.trainer.clipNorm = clipNorm
+    o.trainer.stateless = stateless
+    o.resume = resume
+    o.startLatents = startLatents
+    o.primers = primers
+    o.storage = float16 ? .float16 : .float32
+    o.provenance = provenance
+    return o
+  }
+}
+
+// MARK: - Helpers
+
+enum CLI {
+  /// Writes one line to stderr.
+  static func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+  }
+
+  /// Runs `body`; any error becomes one line "dancenet: <problem>" on stderr and exit code 1.
+  static func reporting(_ body: () throws -> Void) throws {
+    do {
+      try body()
+    } catch let e as ExitCode {
+      throw e
+    } catch {
+      printError("dancenet: \(error)")
+      throw ExitCode.failure
+    }
+  }
+
+  static func preset(named name: String) throws -> ModelPreset {
+    guard let p = ModelPreset.named(name) else {
+      throw ValidationError(
+        "unknown preset '\(name)'; choose one of \(ModelPreset.all.map(\.name).joined(separator: ", "))")
+    }
+    return p
+  }
+
+  /// Provenance stored in checkpoints and models: the command line, seed and data folder.
+  static func provenance(seed: UInt64, data: String?) -> [String: String] {
+    var p = [
+      "provenance.command": (["dancenet"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+      "provenance.seed": String(seed),
+    ]
+    if let data { p["provenance.data"] = data }
+    return p
+  }
+
+  /// A PhaseObserver drawing one progress bar per epoch on stderr.
+  static func observer() -> PhaseObserver {
+    var bar: Progress? = nil
+    var barKey = ""
+    return PhaseObserver(
+      step: { phase, epoch, epochs, step, steps, loss, rate in
+        let key = "\(phase)-\(epoch)"
+        if key != barKey {
+          bar?.finish()
+          bar = Progress(label: phase, totalSteps: steps)
+          barKey = key
+        }
+        bar?.update(
+          epoch: epoch, epochs: epochs, step: step, steps: steps, loss: loss, examplesPerSecond: rate)
+      },
+      log: { line in
+        bar?.finish()
+        bar = nil
+        barKey = ""
+        printError(line)
+      })
+  }
+}
