@@ -14,6 +14,7 @@ let package = Package(
   products: [
     .executable(name: "dancenet", targets: ["dancenet"]),
     .library(name: "Int8Runtime", targets: ["Int8Runtime"]),
+    .library(name: "Trainer", targets: ["Trainer"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
