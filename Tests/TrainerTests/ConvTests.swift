@@ -61,9 +61,11 @@ import Testing
     #expect(zip(y, ref).allSatisfy { abs($0 - $1) < 1e-12 })
   }
 
-  @Test func automaticStrategyPicksTheSmallerTemporary() {
+  @Test func automaticStrategyUsesTapProductsOnlyForFewOutputChannels() {
     #expect(Self.makeConv(rows: 4, cols: 4, ci: 1, co: 8).1.strategy == .im2col)
     #expect(Self.makeConv(rows: 4, cols: 4, ci: 8, co: 1).1.strategy == .tapProducts)
+    #expect(Self.makeConv(rows: 2, cols: 2, ci: 64, co: 32).1.strategy == .tapProducts)
+    #expect(Self.makeConv(rows: 2, cols: 2, ci: 128, co: 64).1.strategy == .im2col)
   }
 
   /// Small integer inputs and weights make every sum exact in Double, so the sub-pixel form
@@ -131,13 +133,20 @@ import Testing
     let dy = GradientCheck.randomVector(3 * 12 * 10 * 3, seed: 10)
     var y1 = [Double](repeating: 0, count: dy.count)
     var dx1 = [Double](repeating: 0, count: x.count)
-    let w = p.values.withUnsafeBufferPointer { small.engineWeights(kernel: $0.baseAddress! + conv.kernel.offset) }
-    var grads: (weights: [Double], bias: [Double]) = ([], [])
+    let w = p.values.withUnsafeBufferPointer {
+      small.engineWeights(kernel: $0.baseAddress! + conv.kernel.offset)
+    }
+    var grads: (weights: [Double], bias: [Double]) = (
+      [Double](repeating: 0, count: small.engineWeightCount), [0, 0, 0]
+    )
+    let scratch = ScratchMemory<Double>()
     p.values.withUnsafeBufferPointer { pv in
-      w.withUnsafeBufferPointer { pw in
-        small.forward(x, into: &y1, batch: 3, weights: pw.baseAddress!, bias: pv.baseAddress! + conv.bias.offset)
-        grads = small.backward(dy, input: x, output: y1, inputGradient: &dx1, batch: 3, weights: pw.baseAddress!)
-      }
+      small.forward(
+        x, into: &y1, batch: 3, weights: w, bias: pv.baseAddress! + conv.bias.offset,
+        scratch: scratch)
+      small.backward(
+        dy, input: x, output: y1, inputGradient: &dx1, batch: 3, weights: w,
+        weightGrad: &grads.weights, biasGrad: &grads.bias, scratch: scratch)
     }
     p.zeroGrads()
     let y2 = conv.forward(x, batch: 3, p)
@@ -148,6 +157,138 @@ import Testing
     #expect(zip(dx1, dx2).allSatisfy { abs($0 - $1) < 1e-12 })
     #expect(zip(kernelGrad, p.grads[conv.kernel.range]).allSatisfy { abs($0 - $1) < 1e-12 })
     #expect(zip(grads.bias, p.grads[conv.bias.range]).allSatisfy { abs($0 - $1) < 1e-12 })
+  }
+
+  // MARK: - Fused max pooling
+
+  /// One input channel takes the direct kernel (`SingleChannelConvPool`) when no input
+  /// gradient is asked for; the comparison covers both.
+  @Test(arguments: [
+    (ConvolutionStrategy.im2col, Activation.relu, 2), (.tapProducts, .relu, 2),
+    (.im2col, .sigmoid, 2), (.tapProducts, .linear, 2), (.im2col, .relu, 1),
+    (.automatic, .sigmoid, 1), (.automatic, .linear, 1),
+  ])
+  func pooledFormEqualsConvThenMaxPool(
+    _ strategy: ConvolutionStrategy, _ activation: Activation, _ ci: Int
+  ) {
+    let (p, conv) = Self.makeConv(
+      rows: 4, cols: 6, ci: ci, co: 3, activation: activation, strategy: strategy)
+    let pool = MaxPool2(rows: 4, cols: 6, channels: 3)
+    let x = GradientCheck.randomVector(3 * conv.inputCount, seed: 31)
+    let dPooled = GradientCheck.randomVector(3 * conv.pooledCount, seed: 32)
+
+    let (pooled, argmax) = conv.forwardPooled(x, batch: 3, p)
+    p.zeroGrads()
+    let dx = conv.backwardPooled(dPooled, input: x, pooled: pooled, argmax: argmax, batch: 3, p)
+    let fusedGrads = p.grads
+
+    let y = conv.forward(x, batch: 3, p)
+    let reference = pool.forward(y, batch: 3)
+    p.zeroGrads()
+    let dxReference = conv.backward(
+      pool.backward(dPooled, input: y, output: reference, batch: 3), input: x, output: y,
+      batch: 3, p)
+    #expect(zip(pooled, reference).allSatisfy { abs($0 - $1) < 1e-12 })
+    #expect(argmax.allSatisfy { $0 < 4 })
+    #expect(zip(dx, dxReference).allSatisfy { abs($0 - $1) < 1e-12 })
+    #expect(zip(fusedGrads, p.grads).allSatisfy { abs($0 - $1) < 1e-12 })
+
+    // Parameter gradients only (the first layer's case).
+    p.zeroGrads()
+    dPooled.withUnsafeBufferPointer { pd in
+      x.withUnsafeBufferPointer { px in
+        pooled.withUnsafeBufferPointer { pp in
+          argmax.withUnsafeBufferPointer { pa in
+            conv.backwardPooled(
+              pd.baseAddress!, input: px.baseAddress!, pooled: pp.baseAddress!,
+              argmax: pa.baseAddress!, inputGradient: nil, batch: 3, p)
+          }
+        }
+      }
+    }
+    #expect(zip(fusedGrads, p.grads).allSatisfy { abs($0 - $1) < 1e-12 })
+  }
+
+  /// The one-channel kernel in Float (the type training uses) agrees with the matrix-product
+  /// path (conv, then MaxPool2).
+  @Test(arguments: [Activation.relu, .linear])
+  func singleChannelFloatMatchesMatrixPath(_ activation: Activation) {
+    let p = Parameters<Float>()
+    var rng = DanceRandom(seed: 41)
+    let conv = Conv3x3(
+      "c", rows: 6, cols: 8, inChannels: 1, outChannels: 16, activation: activation, in: p,
+      rng: &rng)
+    for i in conv.bias.range { p.values[i] = Float(i % 5) * 0.05 - 0.1 }
+    let x = GradientCheck.randomVector(2 * conv.inputCount, seed: 42).map { Float($0) }
+    let dPooled = GradientCheck.randomVector(2 * conv.pooledCount, seed: 43).map { Float($0) }
+    let pool = MaxPool2(rows: 6, cols: 8, channels: 16)
+
+    let (pooled, argmax) = conv.forwardPooled(x, batch: 2, p)
+    p.zeroGrads()
+    dPooled.withUnsafeBufferPointer { pd in
+      x.withUnsafeBufferPointer { px in
+        pooled.withUnsafeBufferPointer { pp in
+          argmax.withUnsafeBufferPointer { pa in
+            conv.backwardPooled(
+              pd.baseAddress!, input: px.baseAddress!, pooled: pp.baseAddress!,
+              argmax: pa.baseAddress!, inputGradient: nil, batch: 2, p)
+          }
+        }
+      }
+    }
+    let vectorGrads = p.grads
+
+    let y = conv.forward(x, batch: 2, p)
+    let reference = pool.forward(y, batch: 2)
+    p.zeroGrads()
+    _ = conv.backward(
+      pool.backward(dPooled, input: y, output: reference, batch: 2), input: x, output: y,
+      batch: 2, p)
+    #expect(zip(pooled, reference).allSatisfy { abs($0 - $1) < 1e-5 })
+    #expect(zip(vectorGrads, p.grads).allSatisfy { abs($0 - $1) < 1e-4 })
+  }
+
+  @Test func singleChannelPooledBackwardMatchesFiniteDifferences() {
+    let (p, conv) = Self.makeConv(rows: 4, cols: 6, ci: 1, co: 3, activation: .relu)
+    let x = GradientCheck.randomVector(2 * conv.inputCount, seed: 34)
+    var noInputs: [Double] = []
+    GradientCheck.run(
+      parameters: p, inputs: &noInputs,
+      loss: { p, _ in GradientCheck.weightedSum(conv.forwardPooled(x, batch: 2, p).pooled).0 },
+      analytic: { p, _ in
+        p.zeroGrads()
+        let (pooled, argmax) = conv.forwardPooled(x, batch: 2, p)
+        let w = GradientCheck.weightedSum(pooled).1
+        w.withUnsafeBufferPointer { pw in
+          x.withUnsafeBufferPointer { px in
+            pooled.withUnsafeBufferPointer { pp in
+              argmax.withUnsafeBufferPointer { pa in
+                conv.backwardPooled(
+                  pw.baseAddress!, input: px.baseAddress!, pooled: pp.baseAddress!,
+                  argmax: pa.baseAddress!, inputGradient: nil, batch: 2, p)
+              }
+            }
+          }
+        }
+        return []
+      })
+  }
+
+  @Test(arguments: [ConvolutionStrategy.im2col, .tapProducts])
+  func pooledBackwardMatchesFiniteDifferences(_ strategy: ConvolutionStrategy) {
+    let (p, conv) = Self.makeConv(
+      rows: 4, cols: 4, ci: 2, co: 3, activation: .relu, strategy: strategy)
+    var x = GradientCheck.randomVector(2 * conv.inputCount, seed: 33)
+    GradientCheck.run(
+      parameters: p, inputs: &x,
+      loss: { p, x in GradientCheck.weightedSum(conv.forwardPooled(x, batch: 2, p).pooled).0 },
+      analytic: { p, x in
+        p.zeroGrads()
+        let (pooled, argmax) = conv.forwardPooled(x, batch: 2, p)
+        return conv.backwardPooled(
+          GradientCheck.weightedSum(pooled).1, input: x, pooled: pooled, argmax: argmax,
+          batch: 2, p)
+      })
   }
 
   @Test func parameterNamesAndShapesFollowKeras() {

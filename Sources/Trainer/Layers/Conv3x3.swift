@@ -11,6 +11,11 @@ import Int8Runtime
 /// (`ConvolutionPlan.upsampled`). Forward and backward equal the two separate layers; the work
 /// is 16/36 of theirs and the upsampled tensor is never built.
 ///
+/// `forwardPooled` / `backwardPooled` fuse a following 2x2 max pooling (the encoder's
+/// `conv_i` + `pool_i`): the full-resolution output is only ever held one chunk of images at a
+/// time, and the pooling remembers which window position won. A one-channel input (the first
+/// layer) uses direct loops instead (`SingleChannelConvPool`).
+///
 /// ```swift
 /// let p = Parameters<Double>()
 /// var rng = DanceRandom(seed: 1)
@@ -57,40 +62,252 @@ public struct Conv3x3<Scalar: TrainScalar> {
   public var strategy: ConvolutionStrategy { engine.strategy }
   public var inputCount: Int { inputRows * inputCols * inChannels }
   public var outputCount: Int { outputRows * outputCols * outChannels }
+  /// Size of one example's pooled output (`forwardPooled`).
+  public var pooledCount: Int { outputCount / 4 }
 
   // MARK: - Forward / backward on buffers
 
   /// x [batch, rows, cols, in] -> y [batch, outputRows, outputCols, out] = act(conv(x) + b).
   public func forward(
     _ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>, batch: Int,
-    _ p: Parameters<Scalar>
+    _ p: Parameters<Scalar>, scratch: ScratchMemory<Scalar>? = nil
   ) {
-    p.values.withUnsafeBufferPointer { pv in
-      let w = engine.engineWeights(kernel: pv.baseAddress! + kernel.offset)
-      w.withUnsafeBufferPointer { pw in
-        engine.forward(
-          x, into: y, batch: batch, weights: pw.baseAddress!, bias: pv.baseAddress! + bias.offset)
-      }
+    let scratch = scratch ?? ScratchMemory()
+    // Run as Conv3x3<Float> / <Double> so the inner loops are compiled for a concrete type
+    // even when the caller is generic or in another module.
+    if Scalar.self == Float.self, let me = self as? Conv3x3<Float> {
+      return me.forwardConcrete(
+        cast(x, Float.self), into: cast(y, Float.self)!, batch: batch,
+        unsafeDowncast(p, to: Parameters<Float>.self),
+        unsafeDowncast(scratch, to: ScratchMemory<Float>.self))
     }
+    if Scalar.self == Double.self, let me = self as? Conv3x3<Double> {
+      return me.forwardConcrete(
+        cast(x, Double.self), into: cast(y, Double.self)!, batch: batch,
+        unsafeDowncast(p, to: Parameters<Double>.self),
+        unsafeDowncast(scratch, to: ScratchMemory<Double>.self))
+    }
+    forwardConcrete(x, into: y, batch: batch, p, scratch)
   }
 
   /// dy, x, y [as forward] -> dx [batch, rows, cols, in] (skipped when `dx` is nil, as for the
   /// first layer); dkernel and dbias are accumulated into `p.grads`.
   public func backward(
     _ dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>, output y: UnsafePointer<Scalar>,
-    inputGradient dx: UnsafeMutablePointer<Scalar>?, batch: Int, _ p: Parameters<Scalar>
+    inputGradient dx: UnsafeMutablePointer<Scalar>?, batch: Int, _ p: Parameters<Scalar>,
+    scratch: ScratchMemory<Scalar>? = nil
   ) {
-    let w = p.values.withUnsafeBufferPointer { pv in
-      engine.engineWeights(kernel: pv.baseAddress! + kernel.offset)
+    let scratch = scratch ?? ScratchMemory()
+    if Scalar.self == Float.self, let me = self as? Conv3x3<Float> {
+      return me.backwardConcrete(
+        cast(dy, Float.self), input: cast(x, Float.self), output: cast(y, Float.self),
+        inputGradient: cast(dx, Float.self), batch: batch,
+        unsafeDowncast(p, to: Parameters<Float>.self),
+        unsafeDowncast(scratch, to: ScratchMemory<Float>.self))
     }
-    let grads = w.withUnsafeBufferPointer { pw in
+    if Scalar.self == Double.self, let me = self as? Conv3x3<Double> {
+      return me.backwardConcrete(
+        cast(dy, Double.self), input: cast(x, Double.self), output: cast(y, Double.self),
+        inputGradient: cast(dx, Double.self), batch: batch,
+        unsafeDowncast(p, to: Parameters<Double>.self),
+        unsafeDowncast(scratch, to: ScratchMemory<Double>.self))
+    }
+    backwardConcrete(dy, input: x, output: y, inputGradient: dx, batch: batch, p, scratch)
+  }
+
+  /// conv, activation and 2x2 max pooling: x [batch, rows, cols, in] ->
+  /// pooled [batch, outputRows/2, outputCols/2, out] and, per pooled value, the window position
+  /// (0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right) of the first maximum.
+  /// Equals `forward` followed by `MaxPool2.forward`.
+  public func forwardPooled(
+    _ x: UnsafePointer<Scalar>, into pooled: UnsafeMutablePointer<Scalar>,
+    argmax: UnsafeMutablePointer<UInt8>, batch: Int, _ p: Parameters<Scalar>,
+    scratch: ScratchMemory<Scalar>? = nil
+  ) {
+    let scratch = scratch ?? ScratchMemory()
+    if Scalar.self == Float.self, let me = self as? Conv3x3<Float> {
+      return me.forwardPooledConcrete(
+        cast(x, Float.self), into: cast(pooled, Float.self)!, argmax: argmax, batch: batch,
+        unsafeDowncast(p, to: Parameters<Float>.self),
+        unsafeDowncast(scratch, to: ScratchMemory<Float>.self))
+    }
+    if Scalar.self == Double.self, let me = self as? Conv3x3<Double> {
+      return me.forwardPooledConcrete(
+        cast(x, Double.self), into: cast(pooled, Double.self)!, argmax: argmax, batch: batch,
+        unsafeDowncast(p, to: Parameters<Double>.self),
+        unsafeDowncast(scratch, to: ScratchMemory<Double>.self))
+    }
+    forwardPooledConcrete(x, into: pooled, argmax: argmax, batch: batch, p, scratch)
+  }
+
+  /// dpooled, x, pooled, argmax [as forwardPooled] -> dx (when asked); parameter gradients are
+  /// accumulated into `p.grads`. Equals `MaxPool2.backward` followed by `backward`.
+  public func backwardPooled(
+    _ dPooled: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>,
+    pooled: UnsafePointer<Scalar>, argmax: UnsafePointer<UInt8>,
+    inputGradient dx: UnsafeMutablePointer<Scalar>?, batch: Int, _ p: Parameters<Scalar>,
+    scratch: ScratchMemory<Scalar>? = nil
+  ) {
+    let scratch = scratch ?? ScratchMemory()
+    if Scalar.self == Float.self, let me = self as? Conv3x3<Float> {
+      return me.backwardPooledConcrete(
+        cast(dPooled, Float.self), input: cast(x, Float.self), pooled: cast(pooled, Float.self),
+        argmax: argmax, inputGradient: cast(dx, Float.self), batch: batch,
+        unsafeDowncast(p, to: Parameters<Float>.self),
+        unsafeDowncast(scratch, to: ScratchMemory<Float>.self))
+    }
+    if Scalar.self == Double.self, let me = self as? Conv3x3<Double> {
+      return me.backwardPooledConcrete(
+        cast(dPooled, Double.self), input: cast(x, Double.self),
+        pooled: cast(pooled, Double.self), argmax: argmax, inputGradient: cast(dx, Double.self),
+        batch: batch, unsafeDowncast(p, to: Parameters<Double>.self),
+        unsafeDowncast(scratch, to: ScratchMemory<Double>.self))
+    }
+    backwardPooledConcrete(
+      dPooled, input: x, pooled: pooled, argmax: argmax, inputGradient: dx, batch: batch, p,
+      scratch)
+  }
+
+  // MARK: - Implementations
+
+  private func forwardConcrete(
+    _ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>, batch: Int,
+    _ p: Parameters<Scalar>, _ scratch: ScratchMemory<Scalar>
+  ) {
+    let w = weights(p, scratch)
+    p.values.withUnsafeBufferPointer { pv in
+      engine.forward(
+        x, into: y, batch: batch, weights: w, bias: pv.baseAddress! + bias.offset,
+        scratch: scratch)
+    }
+  }
+
+  private func backwardConcrete(
+    _ dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>, output y: UnsafePointer<Scalar>,
+    inputGradient dx: UnsafeMutablePointer<Scalar>?, batch: Int, _ p: Parameters<Scalar>,
+    _ scratch: ScratchMemory<Scalar>
+  ) {
+    accumulateGradients(p, scratch) { weights, weightGrad, biasGrad in
       engine.backward(
-        dy, input: x, output: y, inputGradient: dx, batch: batch, weights: pw.baseAddress!)
+        dy, input: x, output: y, inputGradient: dx, batch: batch, weights: weights,
+        weightGrad: weightGrad, biasGrad: biasGrad, scratch: scratch)
     }
+  }
+
+  /// The direct fused kernel for a one-channel input (the encoder's first layer).
+  private var singleChannel: SingleChannelConvPool<Scalar>? {
+    guard inChannels == 1, !upsampleInput else { return nil }
+    return SingleChannelConvPool(
+      rows: inputRows, cols: inputCols, outChannels: outChannels, activation: activation)
+  }
+
+  /// Images per chunk of the pooled forms: about 2M elements of full-resolution output.
+  private var imagesPerChunk: Int { max(1, (1 << 21) / outputCount) }
+
+  private func forwardPooledConcrete(
+    _ x: UnsafePointer<Scalar>, into pooled: UnsafeMutablePointer<Scalar>,
+    argmax: UnsafeMutablePointer<UInt8>, batch: Int, _ p: Parameters<Scalar>,
+    _ scratch: ScratchMemory<Scalar>
+  ) {
+    if let direct = singleChannel {
+      p.values.withUnsafeBufferPointer { pv in
+        direct.forward(
+          x, kernel: pv.baseAddress! + kernel.offset, bias: pv.baseAddress! + bias.offset,
+          pooled: pooled, argmax: argmax, batch: batch, scratch: scratch)
+      }
+      return
+    }
+    let chunk = min(batch, imagesPerChunk)
+    let full = scratch.chunk.reserve(chunk * outputCount)
+    let pool = MaxPool2(rows: outputRows, cols: outputCols, channels: outChannels)
+    let w = weights(p, scratch)
+    p.values.withUnsafeBufferPointer { pv in
+      var n0 = 0
+      while n0 < batch {
+        let nb = min(chunk, batch - n0)
+        engine.forward(
+          x + n0 * inputCount, into: full, batch: nb, weights: w,
+          bias: pv.baseAddress! + bias.offset, scratch: scratch)
+        pool.forwardRecordingArgmax(
+          full, into: pooled + n0 * pooledCount, argmax: argmax + n0 * pooledCount, batch: nb)
+        n0 += nb
+      }
+    }
+  }
+
+  private func backwardPooledConcrete(
+    _ dPooled: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>,
+    pooled: UnsafePointer<Scalar>, argmax: UnsafePointer<UInt8>,
+    inputGradient dx: UnsafeMutablePointer<Scalar>?, batch: Int, _ p: Parameters<Scalar>,
+    _ scratch: ScratchMemory<Scalar>
+  ) {
+    if let direct = singleChannel, dx == nil {
+      p.grads.withUnsafeMutableBufferPointer { pg in
+        direct.backward(
+          dPooled, input: x, pooled: pooled, argmax: argmax, batch: batch,
+          kernelGrad: pg.baseAddress! + kernel.offset, biasGrad: pg.baseAddress! + bias.offset,
+          scratch: scratch)
+      }
+      return
+    }
+    let chunk = min(batch, imagesPerChunk)
+    let dFull = scratch.chunk.reserve(chunk * outputCount)
+    let pool = MaxPool2(rows: outputRows, cols: outputCols, channels: outChannels)
+    // The activation's derivative is applied while un-pooling (the maximum of the activated
+    // values is the activation of the winning pre-activation), so the engine runs linear.
+    let linear = engine.with(activation: .linear)
+    accumulateGradients(p, scratch) { weights, weightGrad, biasGrad in
+      var n0 = 0
+      while n0 < batch {
+        let nb = min(chunk, batch - n0)
+        pool.unpool(
+          dPooled + n0 * pooledCount, pooled: pooled + n0 * pooledCount,
+          argmax: argmax + n0 * pooledCount, activation: activation, into: dFull, batch: nb)
+        linear.backward(
+          dFull, input: x + n0 * inputCount, output: dFull,
+          inputGradient: dx.map { $0 + n0 * inputCount }, batch: nb, weights: weights,
+          weightGrad: weightGrad, biasGrad: biasGrad, scratch: scratch)
+        n0 += nb
+      }
+    }
+  }
+
+  /// The engine's weights, summed from the kernel into `scratch.weights`.
+  private func weights(_ p: Parameters<Scalar>, _ scratch: ScratchMemory<Scalar>)
+    -> UnsafeMutablePointer<Scalar>
+  {
+    let w = scratch.weights.reserve(engine.engineWeightCount)
+    p.values.withUnsafeBufferPointer { pv in
+      engine.engineWeights(kernel: pv.baseAddress! + kernel.offset, into: w)
+    }
+    return w
+  }
+
+  /// Runs `body` with the engine weights and zeroed engine-layout gradient accumulators, then
+  /// adds those to the kernel and bias gradients in `p.grads`.
+  private func accumulateGradients(
+    _ p: Parameters<Scalar>, _ scratch: ScratchMemory<Scalar>,
+    _ body: (UnsafePointer<Scalar>, UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>)
+      -> Void
+  ) {
+    let w = weights(p, scratch)
+    let weightGrad = scratch.weightGrad.reserve(engine.engineWeightCount)
+    let biasGrad = scratch.biasGrad.reserve(outChannels)
+    weightGrad.update(repeating: 0, count: engine.engineWeightCount)
+    biasGrad.update(repeating: 0, count: outChannels)
+    body(w, weightGrad, biasGrad)
     p.grads.withUnsafeMutableBufferPointer { pg in
-      engine.addKernelGradient(grads.weights, to: pg.baseAddress! + kernel.offset)
-      for o in 0..<outChannels { pg[bias.offset + o] += grads.bias[o] }
+      engine.addKernelGradient(weightGrad, to: pg.baseAddress! + kernel.offset)
+      for o in 0..<outChannels { pg[bias.offset + o] += biasGrad[o] }
     }
+  }
+
+  private func cast<T>(_ q: UnsafePointer<Scalar>, _: T.Type) -> UnsafePointer<T> {
+    UnsafeRawPointer(q).assumingMemoryBound(to: T.self)
+  }
+
+  private func cast<T>(_ q: UnsafeMutablePointer<Scalar>?, _: T.Type) -> UnsafeMutablePointer<T>? {
+    q.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: T.self) }
   }
 
   // MARK: - Array conveniences
@@ -121,6 +338,47 @@ public struct Conv3x3<Scalar: TrainScalar> {
             backward(
               pdy.baseAddress!, input: px.baseAddress!, output: py.baseAddress!,
               inputGradient: pdx.baseAddress!, batch: batch, p)
+          }
+        }
+      }
+    }
+    return dx
+  }
+
+  /// x -> (pooled, argmax), see `forwardPooled`.
+  public func forwardPooled(_ x: [Scalar], batch: Int, _ p: Parameters<Scalar>) -> (
+    pooled: [Scalar], argmax: [UInt8]
+  ) {
+    precondition(x.count == batch * inputCount, "conv input has \(x.count) values")
+    var pooled = [Scalar](repeating: 0, count: batch * pooledCount)
+    var argmax = [UInt8](repeating: 0, count: pooled.count)
+    x.withUnsafeBufferPointer { px in
+      pooled.withUnsafeMutableBufferPointer { pp in
+        argmax.withUnsafeMutableBufferPointer { pa in
+          forwardPooled(px.baseAddress!, into: pp.baseAddress!, argmax: pa.baseAddress!, batch: batch, p)
+        }
+      }
+    }
+    return (pooled, argmax)
+  }
+
+  /// dpooled, x, pooled, argmax -> dx, see `backwardPooled`.
+  public func backwardPooled(
+    _ dPooled: [Scalar], input x: [Scalar], pooled: [Scalar], argmax: [UInt8], batch: Int,
+    _ p: Parameters<Scalar>
+  ) -> [Scalar] {
+    precondition(x.count == batch * inputCount && dPooled.count == batch * pooledCount)
+    precondition(pooled.count == dPooled.count && argmax.count == dPooled.count)
+    var dx = [Scalar](repeating: 0, count: x.count)
+    dPooled.withUnsafeBufferPointer { pd in
+      x.withUnsafeBufferPointer { px in
+        pooled.withUnsafeBufferPointer { pp in
+          argmax.withUnsafeBufferPointer { pa in
+            dx.withUnsafeMutableBufferPointer { pdx in
+              backwardPooled(
+                pd.baseAddress!, input: px.baseAddress!, pooled: pp.baseAddress!,
+                argmax: pa.baseAddress!, inputGradient: pdx.baseAddress!, batch: batch, p)
+            }
           }
         }
       }

@@ -3,7 +3,9 @@
 /// How a 3x3 convolution is turned into matrix products (both are exact and give the same
 /// result up to rounding; they differ in the size of the temporary matrix).
 public enum ConvolutionStrategy: Sendable, Equatable {
-  /// `im2col` when inChannels <= outChannels, else `tapProducts`: the smaller temporary.
+  /// `tapProducts` when there are fewer output than input channels and at most 32 of them,
+  /// else `im2col` (measured on the paper VAE's layers: im2col's longer inner dimension wins
+  /// unless the tap products are small).
   case automatic
   /// Per output phase, a [pixels, taps·Cin] matrix of input patches times the kernel
   /// [taps·Cin, Cout]. Temporary: taps·Cin per pixel, built in blocks of rows.
@@ -51,7 +53,8 @@ struct ConvolutionEngine<Scalar: TrainScalar> {
     self.outChannels = outChannels
     self.activation = activation
     switch strategy {
-    case .automatic: self.strategy = inChannels <= outChannels ? .im2col : .tapProducts
+    case .automatic:
+      self.strategy = outChannels < inChannels && outChannels <= 32 ? .tapProducts : .im2col
     default: self.strategy = strategy
     }
     self.blockElements = blockElements
@@ -68,63 +71,63 @@ struct ConvolutionEngine<Scalar: TrainScalar> {
   /// tapProducts: one matrix [Cin, totalTaps·Cout].
   var engineWeightCount: Int { plan.totalTaps * inChannels * outChannels }
 
-  /// Sums the 3x3 kernel [3, 3, Cin, Cout] into the engine's weight layout.
-  func engineWeights(kernel: UnsafePointer<Scalar>) -> [Scalar] {
-    var w = [Scalar](repeating: 0, count: engineWeightCount)
+  /// Sums the 3x3 kernel [3, 3, Cin, Cout] into the engine's weight layout
+  /// (`engineWeightCount` elements at `w`, overwritten).
+  func engineWeights(kernel: UnsafePointer<Scalar>, into w: UnsafeMutablePointer<Scalar>) {
     let ci = inChannels
     let co = outChannels
     let wide = plan.totalTaps * co
-    w.withUnsafeMutableBufferPointer { pw in
-      let w = pw.baseAddress!
-      var s = 0
-      for phase in plan.phases {
-        for tap in phase.taps {
-          for kt in tap.kernelTaps {
-            let src = kernel + kt * ci * co
-            switch strategy {
-            case .tapProducts:
-              for c in 0..<ci {
-                let d = w + c * wide + s * co
-                for o in 0..<co { d[o] += src[c * co + o] }
-              }
-            default:
-              let d = w + s * ci * co
-              for e in 0..<(ci * co) { d[e] += src[e] }
+    w.update(repeating: 0, count: engineWeightCount)
+    var s = 0
+    for phase in plan.phases {
+      for tap in phase.taps {
+        for kt in tap.kernelTaps {
+          let src = kernel + kt * ci * co
+          switch strategy {
+          case .tapProducts:
+            for c in 0..<ci {
+              let d = w + c * wide + s * co
+              for o in 0..<co { d[o] += src[c * co + o] }
             }
+          default:
+            let d = w + s * ci * co
+            for e in 0..<(ci * co) { d[e] += src[e] }
           }
-          s += 1
         }
+        s += 1
       }
     }
+  }
+
+  func engineWeights(kernel: UnsafePointer<Scalar>) -> [Scalar] {
+    var w = [Scalar](repeating: 0, count: engineWeightCount)
+    w.withUnsafeMutableBufferPointer { engineWeights(kernel: kernel, into: $0.baseAddress!) }
     return w
   }
 
   /// Adds a gradient in the engine's layout to the 3x3 kernel's gradient (the transpose of
   /// `engineWeights`).
-  func addKernelGradient(_ g: [Scalar], to kernelGrad: UnsafeMutablePointer<Scalar>) {
+  func addKernelGradient(_ g: UnsafePointer<Scalar>, to kernelGrad: UnsafeMutablePointer<Scalar>) {
     let ci = inChannels
     let co = outChannels
     let wide = plan.totalTaps * co
-    g.withUnsafeBufferPointer { pg in
-      let g = pg.baseAddress!
-      var s = 0
-      for phase in plan.phases {
-        for tap in phase.taps {
-          for kt in tap.kernelTaps {
-            let dst = kernelGrad + kt * ci * co
-            switch strategy {
-            case .tapProducts:
-              for c in 0..<ci {
-                let src = g + c * wide + s * co
-                for o in 0..<co { dst[c * co + o] += src[o] }
-              }
-            default:
-              let src = g + s * ci * co
-              for e in 0..<(ci * co) { dst[e] += src[e] }
+    var s = 0
+    for phase in plan.phases {
+      for tap in phase.taps {
+        for kt in tap.kernelTaps {
+          let dst = kernelGrad + kt * ci * co
+          switch strategy {
+          case .tapProducts:
+            for c in 0..<ci {
+              let src = g + c * wide + s * co
+              for o in 0..<co { dst[c * co + o] += src[o] }
             }
+          default:
+            let src = g + s * ci * co
+            for e in 0..<(ci * co) { dst[e] += src[e] }
           }
-          s += 1
         }
+        s += 1
       }
     }
   }
@@ -134,12 +137,13 @@ struct ConvolutionEngine<Scalar: TrainScalar> {
   /// x [batch, rows, cols, Cin] -> y [batch, f·rows, f·cols, Cout] = act(conv(x) + bias).
   func forward(
     _ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>, batch: Int,
-    weights: UnsafePointer<Scalar>, bias: UnsafePointer<Scalar>
+    weights: UnsafePointer<Scalar>, bias: UnsafePointer<Scalar>, scratch: ScratchMemory<Scalar>
   ) {
     if strategy == .tapProducts {
-      forwardTapProducts(x, into: y, batch: batch, weights: weights, bias: bias)
+      forwardTapProducts(
+        x, into: y, batch: batch, weights: weights, bias: bias, scratch: scratch)
     } else {
-      forwardIm2col(x, into: y, batch: batch, weights: weights, bias: bias)
+      forwardIm2col(x, into: y, batch: batch, weights: weights, bias: bias, scratch: scratch)
     }
   }
 
@@ -149,17 +153,12 @@ struct ConvolutionEngine<Scalar: TrainScalar> {
 
   private func forwardIm2col(
     _ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>, batch: Int,
-    weights: UnsafePointer<Scalar>, bias: UnsafePointer<Scalar>
+    weights: UnsafePointer<Scalar>, bias: UnsafePointer<Scalar>, scratch: ScratchMemory<Scalar>
   ) {
     let (H, W, co, f) = (rows, cols, outChannels, plan.factor)
     let blockRows = rowsPerBlock
-    let patches = UnsafeMutablePointer<Scalar>.allocate(
-      capacity: blockRows * W * plan.maxTapsPerPhase * inChannels)
-    let products = UnsafeMutablePointer<Scalar>.allocate(capacity: blockRows * W * co)
-    defer {
-      patches.deallocate()
-      products.deallocate()
-    }
+    let patches = scratch.patches.reserve(blockRows * W * plan.maxTapsPerPhase * inChannels)
+    let products = scratch.products.reserve(blockRows * W * co)
     let total = batch * H
     var r0 = 0
     while r0 < total {
@@ -190,17 +189,13 @@ struct ConvolutionEngine<Scalar: TrainScalar> {
 
   private func forwardTapProducts(
     _ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>, batch: Int,
-    weights: UnsafePointer<Scalar>, bias: UnsafePointer<Scalar>
+    weights: UnsafePointer<Scalar>, bias: UnsafePointer<Scalar>, scratch: ScratchMemory<Scalar>
   ) {
     let (H, W, ci, co, f) = (rows, cols, inChannels, outChannels, plan.factor)
     let wide = plan.totalTaps * co
     let images = max(1, min(batch, blockElements / (H * W * wide)))
-    let products = UnsafeMutablePointer<Scalar>.allocate(capacity: images * H * W * wide)
-    let sum = UnsafeMutablePointer<Scalar>.allocate(capacity: co)
-    defer {
-      products.deallocate()
-      sum.deallocate()
-    }
+    let products = scratch.products.reserve(images * H * W * wide)
+    let sum = scratch.small.reserve(co)
     var n0 = 0
     while n0 < batch {
       let nb = min(images, batch - n0)
@@ -240,45 +235,45 @@ struct ConvolutionEngine<Scalar: TrainScalar> {
 
   // MARK: - Backward
 
-  /// dy, x, y (the forward output) -> dx (when asked), plus the gradients of the engine's
-  /// weights [engineWeightCount] and of the bias [Cout], returned for the caller to add.
+  /// dy, x, y (the forward output) -> dx (overwritten, when asked); the gradients of the
+  /// engine's weights [engineWeightCount] and of the bias [Cout] are added to `weightGrad` and
+  /// `biasGrad`.
   func backward(
     _ dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>, output y: UnsafePointer<Scalar>,
-    inputGradient dx: UnsafeMutablePointer<Scalar>?, batch: Int, weights: UnsafePointer<Scalar>
-  ) -> (weights: [Scalar], bias: [Scalar]) {
-    var wGrad = [Scalar](repeating: 0, count: engineWeightCount)
-    var bGrad = [Scalar](repeating: 0, count: outChannels)
+    inputGradient dx: UnsafeMutablePointer<Scalar>?, batch: Int, weights: UnsafePointer<Scalar>,
+    weightGrad: UnsafeMutablePointer<Scalar>, biasGrad: UnsafeMutablePointer<Scalar>,
+    scratch: ScratchMemory<Scalar>
+  ) {
     dx?.update(repeating: 0, count: batch * rows * cols * inChannels)
-    wGrad.withUnsafeMutableBufferPointer { pw in
-      bGrad.withUnsafeMutableBufferPointer { pb in
-        if strategy == .tapProducts {
-          backwardTapProducts(
-            dy, input: x, output: y, inputGradient: dx, batch: batch, weights: weights,
-            weightGrad: pw.baseAddress!, biasGrad: pb.baseAddress!)
-        } else {
-          backwardIm2col(
-            dy, input: x, output: y, inputGradient: dx, batch: batch, weights: weights,
-            weightGrad: pw.baseAddress!, biasGrad: pb.baseAddress!)
-        }
-      }
+    if strategy == .tapProducts {
+      backwardTapProducts(
+        dy, input: x, output: y, inputGradient: dx, batch: batch, weights: weights,
+        weightGrad: weightGrad, biasGrad: biasGrad, scratch: scratch)
+    } else {
+      backwardIm2col(
+        dy, input: x, output: y, inputGradient: dx, batch: batch, weights: weights,
+        weightGrad: weightGrad, biasGrad: biasGrad, scratch: scratch)
     }
-    return (wGrad, bGrad)
+  }
+
+  /// The same engine with another activation (backward through a pooled output passes the
+  /// already activated gradient with `.linear`).
+  func with(activation: Activation) -> ConvolutionEngine {
+    ConvolutionEngine(
+      plan: plan, rows: rows, cols: cols, inChannels: inChannels, outChannels: outChannels,
+      activation: activation, strategy: strategy, blockElements: blockElements)
   }
 
   private func backwardIm2col(
     _ dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>, output y: UnsafePointer<Scalar>,
     inputGradient dx: UnsafeMutablePointer<Scalar>?, batch: Int, weights: UnsafePointer<Scalar>,
-    weightGrad: UnsafeMutablePointer<Scalar>, biasGrad: UnsafeMutablePointer<Scalar>
+    weightGrad: UnsafeMutablePointer<Scalar>, biasGrad: UnsafeMutablePointer<Scalar>,
+    scratch: ScratchMemory<Scalar>
   ) {
     let (H, W, co, f) = (rows, cols, outChannels, plan.factor)
     let blockRows = rowsPerBlock
-    let patches = UnsafeMutablePointer<Scalar>.allocate(
-      capacity: blockRows * W * plan.maxTapsPerPhase * inChannels)
-    let g = UnsafeMutablePointer<Scalar>.allocate(capacity: blockRows * W * co)
-    defer {
-      patches.deallocate()
-      g.deallocate()
-    }
+    let patches = scratch.patches.reserve(blockRows * W * plan.maxTapsPerPhase * inChannels)
+    let g = scratch.products.reserve(blockRows * W * co)
     let total = batch * H
     var r0 = 0
     while r0 < total {
@@ -318,17 +313,14 @@ struct ConvolutionEngine<Scalar: TrainScalar> {
   private func backwardTapProducts(
     _ dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>, output y: UnsafePointer<Scalar>,
     inputGradient dx: UnsafeMutablePointer<Scalar>?, batch: Int, weights: UnsafePointer<Scalar>,
-    weightGrad: UnsafeMutablePointer<Scalar>, biasGrad: UnsafeMutablePointer<Scalar>
+    weightGrad: UnsafeMutablePointer<Scalar>, biasGrad: UnsafeMutablePointer<Scalar>,
+    scratch: ScratchMemory<Scalar>
   ) {
     let (H, W, ci, co, f) = (rows, cols, inChannels, outChannels, plan.factor)
     let wide = plan.totalTaps * co
     let images = max(1, min(batch, blockElements / (H * W * wide)))
-    let dProducts = UnsafeMutablePointer<Scalar>.allocate(capacity: images * H * W * wide)
-    let g = UnsafeMutablePointer<Scalar>.allocate(capacity: co)
-    defer {
-      dProducts.deallocate()
-      g.deallocate()
-    }
+    let dProducts = scratch.products.reserve(images * H * W * wide)
+    let g = scratch.small.reserve(co)
     var n0 = 0
     while n0 < batch {
       let nb = min(images, batch - n0)
@@ -410,7 +402,7 @@ struct ConvolutionEngine<Scalar: TrainScalar> {
   /// dx[n, i + dr, j + dc, c] += patches[(r - r0)·W + j, tap·Cin + c]: the transpose of
   /// `gatherPatches`.
   private func scatterPatches(
-    _ patches: UnsafeMutablePointer<Scalar>, rows block: Range<Int>, phase k: Int,
+    _ patches: UnsafePointer<Scalar>, rows block: Range<Int>, phase k: Int,
     into dx: UnsafeMutablePointer<Scalar>
   ) {
     let (H, W, ci) = (rows, cols, inChannels)
@@ -485,4 +477,26 @@ struct ConvolutionEngine<Scalar: TrainScalar> {
     }
     for o in 0..<co { biasGrad[o] += g[o] }
   }
+}
+
+// MARK: - ScratchMemory
+
+/// Temporary memory that convolutions reuse from call to call, so that steady-state training
+/// does not allocate, fault in and free multi-megabyte temporaries in every layer. Give each
+/// thread its own; passing none makes a call use a fresh one.
+///
+/// ```swift
+/// let scratch = ScratchMemory<Float>()
+/// conv.forward(x, into: y, batch: 16, p, scratch: scratch)   // later calls reuse its memory
+/// ```
+public final class ScratchMemory<Scalar: TrainScalar> {
+  let patches = TensorBuffer<Scalar>()
+  let products = TensorBuffer<Scalar>()
+  let small = TensorBuffer<Scalar>()
+  let chunk = TensorBuffer<Scalar>()
+  let weights = TensorBuffer<Scalar>()
+  let weightGrad = TensorBuffer<Scalar>()
+  let biasGrad = TensorBuffer<Scalar>()
+
+  public init() {}
 }

@@ -33,6 +33,19 @@ public struct MaxPool2: Sendable {
   public func forward<Scalar: TrainScalar>(
     _ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>, batch: Int
   ) {
+    // Concrete Float / Double paths so the loops are specialised for callers in other modules.
+    if Scalar.self == Float.self {
+      return forwardConcrete(cast(x, Float.self), into: cast(y, Float.self), batch: batch)
+    }
+    if Scalar.self == Double.self {
+      return forwardConcrete(cast(x, Double.self), into: cast(y, Double.self), batch: batch)
+    }
+    forwardConcrete(x, into: y, batch: batch)
+  }
+
+  private func forwardConcrete<Scalar: TrainScalar>(
+    _ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>, batch: Int
+  ) {
     let (C, W, oh, ow) = (channels, cols, rows / 2, cols / 2)
     for n in 0..<batch {
       for i in 0..<oh {
@@ -48,6 +61,23 @@ public struct MaxPool2: Sendable {
 
   /// dy [batch, rows/2, cols/2, C], x, y -> dx [batch, rows, cols, C] (fully overwritten).
   public func backward<Scalar: TrainScalar>(
+    _ dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>, output y: UnsafePointer<Scalar>,
+    into dx: UnsafeMutablePointer<Scalar>, batch: Int
+  ) {
+    if Scalar.self == Float.self {
+      return backwardConcrete(
+        cast(dy, Float.self), input: cast(x, Float.self), output: cast(y, Float.self),
+        into: cast(dx, Float.self), batch: batch)
+    }
+    if Scalar.self == Double.self {
+      return backwardConcrete(
+        cast(dy, Double.self), input: cast(x, Double.self), output: cast(y, Double.self),
+        into: cast(dx, Double.self), batch: batch)
+    }
+    backwardConcrete(dy, input: x, output: y, into: dx, batch: batch)
+  }
+
+  private func backwardConcrete<Scalar: TrainScalar>(
     _ dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>, output y: UnsafePointer<Scalar>,
     into dx: UnsafeMutablePointer<Scalar>, batch: Int
   ) {
@@ -80,6 +110,90 @@ public struct MaxPool2: Sendable {
         }
       }
     }
+  }
+
+  // MARK: - Pooling with remembered winners (used by `Conv3x3.forwardPooled`)
+
+  /// As `forward`, also writing each window's winning position (0...3, first maximum).
+  func forwardRecordingArgmax<Scalar: TrainScalar>(
+    _ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>,
+    argmax: UnsafeMutablePointer<UInt8>, batch: Int
+  ) {
+    let (C, W, oh, ow) = (channels, cols, rows / 2, cols / 2)
+    for n in 0..<batch {
+      for i in 0..<oh {
+        for j in 0..<ow {
+          let a = x + ((n * rows + 2 * i) * W + 2 * j) * C
+          let (b, c, d) = (a + C, a + W * C, a + W * C + C)
+          let o = ((n * oh + i) * ow + j) * C
+          // Selects and arithmetic rather than branches, so the loop vectorises:
+          // position = n0·(1 + n1·(1 + n2)), n_k = 1 when value k is not the maximum.
+          for k in 0..<C {
+            let (v0, v1, v2, v3) = (a[k], b[k], c[k], d[k])
+            let m01 = v1 > v0 ? v1 : v0
+            let m23 = v3 > v2 ? v3 : v2
+            let m = m23 > m01 ? m23 : m01
+            let n0: Int32 = v0 == m ? 0 : 1
+            let n1: Int32 = v1 == m ? 0 : 1
+            let n2: Int32 = v2 == m ? 0 : 1
+            y[o + k] = m
+            argmax[o + k] = UInt8(truncatingIfNeeded: n0 &* (1 &+ n1 &* (1 &+ n2)))
+          }
+        }
+      }
+    }
+  }
+
+  /// The transpose of `forwardRecordingArgmax` followed by the activation's derivative:
+  /// dx (fully overwritten) is zero except at each window's winner, which receives
+  /// dy · act'(y) (y is the pooled, already activated value).
+  func unpool<Scalar: TrainScalar>(
+    _ dy: UnsafePointer<Scalar>, pooled y: UnsafePointer<Scalar>,
+    argmax: UnsafePointer<UInt8>, activation: Activation, into dx: UnsafeMutablePointer<Scalar>,
+    batch: Int
+  ) {
+    let (C, W, oh, ow) = (channels, cols, rows / 2, cols / 2)
+    for n in 0..<batch {
+      for i in 0..<oh {
+        for j in 0..<ow {
+          let base = ((n * rows + 2 * i) * W + 2 * j) * C
+          let (da, db, dc, dd) =
+            (dx + base, dx + base + C, dx + base + W * C, dx + base + W * C + C)
+          let (g, v, at) = (dy + ((n * oh + i) * ow + j) * C, y + ((n * oh + i) * ow + j) * C,
+            argmax + ((n * oh + i) * ow + j) * C)
+          // One loop per activation kind, each writing all four positions (selects, no
+          // branches, no separate zero fill).
+          switch activation {
+          case .linear:
+            for k in 0..<C {
+              let (gk, a) = (g[k], at[k])
+              (da[k], db[k]) = (a == 0 ? gk : 0, a == 1 ? gk : 0)
+              (dc[k], dd[k]) = (a == 2 ? gk : 0, a == 3 ? gk : 0)
+            }
+          case .relu:
+            for k in 0..<C {
+              let (gk, a) = (v[k] > 0 ? g[k] : 0, at[k])
+              (da[k], db[k]) = (a == 0 ? gk : 0, a == 1 ? gk : 0)
+              (dc[k], dd[k]) = (a == 2 ? gk : 0, a == 3 ? gk : 0)
+            }
+          case .sigmoid:
+            for k in 0..<C {
+              let (gk, a) = (g[k] * v[k] * (1 - v[k]), at[k])
+              (da[k], db[k]) = (a == 0 ? gk : 0, a == 1 ? gk : 0)
+              (dc[k], dd[k]) = (a == 2 ? gk : 0, a == 3 ? gk : 0)
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private func cast<A, B>(_ p: UnsafePointer<A>, _: B.Type) -> UnsafePointer<B> {
+    UnsafeRawPointer(p).assumingMemoryBound(to: B.self)
+  }
+
+  private func cast<A, B>(_ p: UnsafeMutablePointer<A>, _: B.Type) -> UnsafeMutablePointer<B> {
+    UnsafeMutableRawPointer(p).assumingMemoryBound(to: B.self)
   }
 
   // MARK: - Array conveniences

@@ -8,8 +8,8 @@
 /// let b = TensorBuffer<Float>()
 /// let p = b.reserve(1000)   // at least 1000 zeroed elements, stable until a larger reserve
 /// ```
-final class TensorBuffer<Scalar: TrainScalar> {
-  private(set) var pointer: UnsafeMutablePointer<Scalar>
+final class TensorBuffer<Element: Numeric> {
+  private(set) var pointer: UnsafeMutablePointer<Element>
   private(set) var capacity: Int
 
   init() {
@@ -20,7 +20,7 @@ final class TensorBuffer<Scalar: TrainScalar> {
   deinit { pointer.deallocate() }
 
   /// A pointer to at least `count` elements.
-  func reserve(_ count: Int) -> UnsafeMutablePointer<Scalar> {
+  func reserve(_ count: Int) -> UnsafeMutablePointer<Element> {
     if count > capacity {
       pointer.deallocate()
       pointer = .allocate(capacity: count)

@@ -63,8 +63,8 @@ public struct VAEStepLoss: Sendable, Equatable {
 public final class VAE<Scalar: TrainScalar> {
   public let preset: ModelPreset
   public let parameters: Parameters<Scalar>
+  /// Each runs with its 2x2 max pooling fused (`Conv3x3.forwardPooled`).
   public let encoderConvs: [Conv3x3<Scalar>]
-  public let encoderPools: [MaxPool2]
   public let encoderDense: Dense<Scalar>
   public let zMean: Dense<Scalar>
   public let zLogVar: Dense<Scalar>
@@ -74,12 +74,13 @@ public final class VAE<Scalar: TrainScalar> {
   /// with one channel (its sigmoid is applied by `decode` and inside the loss).
   public let decoderConvs: [Conv3x3<Scalar>]
 
-  // Activations of the last forward pass, kept for backward and reused between steps.
-  private let encoderOutputs: [TensorBuffer<Scalar>]
-  private let poolOutputs: [TensorBuffer<Scalar>]
-  private let decoderOutputs: [TensorBuffer<Scalar>]
-  private let gradientA = TensorBuffer<Scalar>()
-  private let gradientB = TensorBuffer<Scalar>()
+  /// A training step splits its batch into this many parts, run at once on separate threads
+  /// (each with single-threaded BLAS) and summed in a fixed order. Fixed rather than taken from
+  /// the core count, so that results do not depend on the machine.
+  public static var trainingParts: Int { 2 }
+
+  /// Per part: activations kept for backward, reused between steps, and the part's gradients.
+  private let workspaces: [VAEWorkspace<Scalar>]
   /// The largest convolution input or output of one example, in elements.
   private let largestTensor: Int
 
@@ -98,18 +99,15 @@ public final class VAE<Scalar: TrainScalar> {
     var rng = DanceRandom(seed: seed)
 
     var convs: [Conv3x3<Scalar>] = []
-    var pools: [MaxPool2] = []
     var (rows, cols, channels) = (preset.frameHeight, preset.frameWidth, 1)
     for (i, width) in preset.encoderChannels.enumerated() {
       convs.append(
         Conv3x3(
           "encoder.conv\(i + 1)", rows: rows, cols: cols, inChannels: channels,
           outChannels: width, activation: .relu, strategy: strategy, in: p, rng: &rng))
-      pools.append(MaxPool2(rows: rows, cols: cols, channels: width))
       (rows, cols, channels) = (rows / 2, cols / 2, width)
     }
     encoderConvs = convs
-    encoderPools = pools
     encoderDense = Dense(
       "encoder.dense", inputs: preset.bottleneckSize, outputs: preset.encoderHidden, in: p,
       rng: &rng)
@@ -140,10 +138,13 @@ public final class VAE<Scalar: TrainScalar> {
         strategy: strategy, in: p, rng: &rng))
     decoderConvs = dconvs
 
-    encoderOutputs = convs.map { _ in TensorBuffer() }
-    poolOutputs = convs.map { _ in TensorBuffer() }
-    decoderOutputs = dconvs.map { _ in TensorBuffer() }
-    largestTensor = (convs + dconvs).reduce(0) { max($0, $1.inputCount, $1.outputCount) }
+    workspaces = (0..<Self.trainingParts).map { k in
+      VAEWorkspace(parameters: k == 0 ? p : p.mirror(), encoderSteps: convs.count,
+                   decoderConvs: dconvs.count)
+    }
+    largestTensor = max(
+      convs.reduce(0) { max($0, $1.inputCount, $1.pooledCount) },
+      dconvs.reduce(0) { max($0, $1.inputCount, $1.outputCount) })
   }
 
   // MARK: - Public entry points
@@ -223,14 +224,17 @@ public final class VAE<Scalar: TrainScalar> {
   }
 
   /// x [batch, H, W, 1] -> conv/pool activations (kept in the buffers) and the latent heads.
-  private func encoderForward(_ x: UnsafePointer<Scalar>, batch: Int) -> EncoderTrace {
-    let p = parameters
+  private func encoderForward(
+    _ x: UnsafePointer<Scalar>, batch: Int, _ ws: VAEWorkspace<Scalar>
+  ) -> EncoderTrace {
+    let p = ws.parameters
     var input = x
     for k in encoderConvs.indices {
-      let conv = encoderOutputs[k].reserve(batch * encoderConvs[k].outputCount)
-      encoderConvs[k].forward(input, into: conv, batch: batch, p)
-      let pooled = poolOutputs[k].reserve(batch * encoderPools[k].outputCount)
-      encoderPools[k].forward(UnsafePointer(conv), into: pooled, batch: batch)
+      let count = batch * encoderConvs[k].pooledCount
+      let pooled = ws.poolOutputs[k].reserve(count)
+      encoderConvs[k].forwardPooled(
+        input, into: pooled, argmax: ws.poolWinners[k].reserve(count), batch: batch, p,
+        scratch: ws.scratch)
       input = UnsafePointer(pooled)
     }
     let flat = Array(UnsafeBufferPointer(start: input, count: batch * preset.bottleneckSize))
@@ -247,15 +251,17 @@ public final class VAE<Scalar: TrainScalar> {
 
   /// z [batch, latent] -> decoder activations; the logits [batch, H, W, 1] are
   /// `decoderOutputs.last`.
-  private func decoderForward(_ z: [Scalar], batch: Int) -> DecoderTrace {
-    let p = parameters
+  private func decoderForward(_ z: [Scalar], batch: Int, _ ws: VAEWorkspace<Scalar>)
+    -> DecoderTrace
+  {
+    let p = ws.parameters
     let bottleneck = Activation.relu.forward(decoderDense.forward(z, batch: batch, p))
     let expanded = expand.forward(bottleneck, batch: batch, p)
     expanded.withUnsafeBufferPointer { pe in
       var input = pe.baseAddress!
       for k in decoderConvs.indices {
-        let out = decoderOutputs[k].reserve(batch * decoderConvs[k].outputCount)
-        decoderConvs[k].forward(input, into: out, batch: batch, p)
+        let out = ws.decoderOutputs[k].reserve(batch * decoderConvs[k].outputCount)
+        decoderConvs[k].forward(input, into: out, batch: batch, p, scratch: ws.scratch)
         input = UnsafePointer(out)
       }
     }
@@ -265,13 +271,15 @@ public final class VAE<Scalar: TrainScalar> {
   private func encodeConcrete(_ pixels: [Scalar], batch: Int) -> (
     mean: [Scalar], logVar: [Scalar]
   ) {
-    let trace = pixels.withUnsafeBufferPointer { encoderForward($0.baseAddress!, batch: batch) }
+    let trace = pixels.withUnsafeBufferPointer {
+      encoderForward($0.baseAddress!, batch: batch, workspaces[0])
+    }
     return (trace.mean, trace.logVar)
   }
 
   private func decodeConcrete(_ z: [Scalar], batch: Int) -> [Scalar] {
-    _ = decoderForward(z, batch: batch)
-    let logits = decoderOutputs[decoderOutputs.count - 1].pointer
+    _ = decoderForward(z, batch: batch, workspaces[0])
+    let logits = workspaces[0].decoderOutputs[decoderConvs.count - 1].pointer
     return (0..<(batch * preset.pixelsPerFrame)).map { Activation.sigmoid(logits[$0]) }
   }
 
@@ -280,41 +288,76 @@ public final class VAE<Scalar: TrainScalar> {
   private func trainingStep(
     _ x: UnsafePointer<Scalar>, batch: Int, rng: inout DanceRandom, klWeight: Scalar
   ) throws -> VAEStepLoss {
-    let p = parameters
+    let eps: [Scalar] = VAELoss.noise(count: batch * preset.latentSize, rng: &rng)
+    let parts = min(Self.trainingParts, batch)
+    let bounds = (0...parts).map { $0 * batch / parts }
+    for k in 1..<parts { workspaces[k].parameters.values = parameters.values }  // shared, no copy
+    let losses = DataParallel.run(parts: parts) { k -> (bce: Scalar, kl: Scalar) in
+      let start = bounds[k]
+      let count = bounds[k + 1] - start
+      return partStep(
+        x + start * preset.pixelsPerFrame, count: count,
+        eps: Array(eps[(start * preset.latentSize)..<((start + count) * preset.latentSize)]),
+        normalizer: batch, klWeight: klWeight, workspaces[k])
+    }
+    for k in 1..<parts {
+      let part = workspaces[k].parameters
+      part.values = []
+      parameters.grads.withUnsafeMutableBufferPointer { g in
+        part.grads.withUnsafeBufferPointer { pg in
+          for i in 0..<g.count { g[i] += pg[i] }
+        }
+      }
+    }
+    let bce = losses.reduce(0) { $0 + $1.bce }
+    let kl = losses.reduce(0) { $0 + $1.kl }
+    let total = bce + klWeight * kl
+    guard total.isFinite else {
+      throw VAETrainingError.nonFiniteLoss(bce: Double(bce), kl: Double(kl))
+    }
+    if let name = parameters.firstNonFiniteGradient() {
+      throw VAETrainingError.nonFiniteGradient(parameter: name)
+    }
+    return VAEStepLoss(bce: Double(bce), kl: Double(kl), total: Double(total))
+  }
+
+  /// Forward and backward of `count` images into `ws.parameters.grads` (zeroed first); losses
+  /// and gradients are divided by `normalizer` (the whole batch), so parts add up.
+  private func partStep(
+    _ x: UnsafePointer<Scalar>, count batch: Int, eps: [Scalar], normalizer: Int,
+    klWeight: Scalar, _ ws: VAEWorkspace<Scalar>
+  ) -> (bce: Scalar, kl: Scalar) {
+    let p = ws.parameters
     p.zeroGrads()
-    var dy = gradientA.reserve(batch * largestTensor)
-    var spare = gradientB.reserve(batch * largestTensor)
+    var dy = ws.gradientA.reserve(batch * largestTensor)
+    var spare = ws.gradientB.reserve(batch * largestTensor)
 
     // Forward: encoder, z = mean + e^(logVar/2)·eps, decoder.
-    let enc = encoderForward(x, batch: batch)
-    let eps: [Scalar] = VAELoss.noise(count: enc.mean.count, rng: &rng)
+    let enc = encoderForward(x, batch: batch, ws)
     let z = VAELoss.reparameterize(mean: enc.mean, logVar: enc.logVar, eps: eps)
-    let dec = decoderForward(z, batch: batch)
+    let dec = decoderForward(z, batch: batch, ws)
 
     // Loss; dlogits [batch, H, W, 1] goes to dy.
-    let logits = decoderOutputs[decoderOutputs.count - 1].pointer
+    let outputs = ws.decoderOutputs
     let bce = VAELoss.binaryCrossEntropy(
-      logits: logits, targets: x, count: batch * preset.pixelsPerFrame, batch: batch, gradient: dy)
+      logits: outputs[outputs.count - 1].pointer, targets: x,
+      count: batch * preset.pixelsPerFrame, batch: normalizer, gradient: dy)
     let kl = VAELoss.klDivergence(
-      mean: enc.mean, logVar: enc.logVar, batch: batch, weight: klWeight)
-    let total = bce + klWeight * kl.loss
-    guard total.isFinite else {
-      throw VAETrainingError.nonFiniteLoss(bce: Double(bce), kl: Double(kl.loss))
-    }
+      mean: enc.mean, logVar: enc.logVar, batch: normalizer, weight: klWeight)
 
     // Decoder backward: upsampling convolutions, conv1, per-pixel dense, dense relu.
     for k in decoderConvs.indices.reversed() where k > 0 {
       decoderConvs[k].backward(
-        dy, input: decoderOutputs[k - 1].pointer, output: decoderOutputs[k].pointer,
-        inputGradient: spare, batch: batch, p)
+        dy, input: outputs[k - 1].pointer, output: outputs[k].pointer, inputGradient: spare,
+        batch: batch, p, scratch: ws.scratch)
       swap(&dy, &spare)
     }
     var dExpanded = [Scalar](repeating: 0, count: dec.expanded.count)
     dec.expanded.withUnsafeBufferPointer { pe in
       dExpanded.withUnsafeMutableBufferPointer { pd in
         decoderConvs[0].backward(
-          dy, input: pe.baseAddress!, output: decoderOutputs[0].pointer,
-          inputGradient: pd.baseAddress!, batch: batch, p)
+          dy, input: pe.baseAddress!, output: outputs[0].pointer,
+          inputGradient: pd.baseAddress!, batch: batch, p, scratch: ws.scratch)
       }
     }
     let dBottleneck = Activation.relu.backward(
@@ -332,22 +375,48 @@ public final class VAE<Scalar: TrainScalar> {
     for i in dHidden.indices { dHidden[i] += dHidden2[i] }
     let dFlat = encoderDense.backward(dHidden, input: enc.flat, batch: batch, p)
 
-    // Encoder backward: [pool, conv] from the last scale step to the first.
+    // Encoder backward: pooled convolutions from the last scale step to the first.
     dFlat.withUnsafeBufferPointer { dy.update(from: $0.baseAddress!, count: $0.count) }
     for k in encoderConvs.indices.reversed() {
-      encoderPools[k].backward(
-        dy, input: encoderOutputs[k].pointer, output: poolOutputs[k].pointer, into: spare,
-        batch: batch)
-      swap(&dy, &spare)
-      encoderConvs[k].backward(
-        dy, input: k == 0 ? x : UnsafePointer(poolOutputs[k - 1].pointer),
-        output: encoderOutputs[k].pointer, inputGradient: k == 0 ? nil : spare, batch: batch, p)
+      encoderConvs[k].backwardPooled(
+        dy, input: k == 0 ? x : UnsafePointer(ws.poolOutputs[k - 1].pointer),
+        pooled: ws.poolOutputs[k].pointer, argmax: ws.poolWinners[k].pointer,
+        inputGradient: k == 0 ? nil : spare, batch: batch, p, scratch: ws.scratch)
       swap(&dy, &spare)
     }
+    return (bce, kl.loss)
+  }
+}
 
-    if let name = p.firstNonFiniteGradient() {
-      throw VAETrainingError.nonFiniteGradient(parameter: name)
-    }
-    return VAEStepLoss(bce: Double(bce), kl: Double(kl.loss), total: Double(total))
+// MARK: - VAEWorkspace
+
+/// One part's working memory: the activations its backward pass needs (kept between steps so
+/// the large ones are not faulted in anew every time) and the Parameters its gradients go to
+/// (part 0 uses the model's own; the others use mirrors whose values share the model's array).
+final class VAEWorkspace<Scalar: TrainScalar> {
+  let parameters: Parameters<Scalar>
+  let poolOutputs: [TensorBuffer<Scalar>]
+  let poolWinners: [TensorBuffer<UInt8>]
+  let decoderOutputs: [TensorBuffer<Scalar>]
+  let gradientA = TensorBuffer<Scalar>()
+  let gradientB = TensorBuffer<Scalar>()
+  let scratch = ScratchMemory<Scalar>()
+
+  init(parameters: Parameters<Scalar>, encoderSteps: Int, decoderConvs: Int) {
+    self.parameters = parameters
+    poolOutputs = (0..<encoderSteps).map { _ in TensorBuffer() }
+    poolWinners = (0..<encoderSteps).map { _ in TensorBuffer() }
+    decoderOutputs = (0..<decoderConvs).map { _ in TensorBuffer() }
+  }
+}
+
+extension Parameters {
+  /// Parameters with the same slots (names, shapes, offsets) and zero gradients; `values` is
+  /// empty until a training step shares the model's values with it.
+  func mirror() -> Parameters {
+    let m = Parameters()
+    for s in slots { m.add(s.name, shape: s.shape) }
+    m.values = []
+    return m
   }
 }
