@@ -1,13 +1,17 @@
 import Foundation
+import Synchronization
 
 // MARK: - AtomicFile
 
 /// Whole-file reads and all-or-nothing writes with plain POSIX calls, so every failure carries
 /// the system's own words (strerror) in a one-line `ImageIOError`.
 ///
-/// `write` puts the bytes in a hidden temporary file in the destination's folder and renames it
-/// over the destination, so a reader (or a killed run) never sees half a file. There is no fsync:
-/// the guarantee is against interrupted runs, not power loss.
+/// `write` puts the bytes in a hidden temporary file in the destination's folder (created
+/// exclusively), flushes it to disk with fsync and renames it over the destination (atomic within
+/// one file system), so a reader, a killed run or a power cut never sees half a file: the path
+/// holds either its old contents or the complete new ones. On failure the temporary file is
+/// removed and one line is thrown. Every file dancenet writes (frames, models, checkpoints,
+/// reports) goes through here.
 ///
 /// ```swift
 /// try AtomicFile.write([1, 2, 3], to: "out/data.bin")   // out/.data.bin.tmp-... then rename
@@ -55,40 +59,52 @@ public enum AtomicFile {
 
   /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
   public static func write(_ bytes: [UInt8], to path: String) throws(ImageIOError) {
+    var failure: ImageIOError? = nil
+    bytes.withUnsafeBytes { raw in
+      do throws(ImageIOError) { try write(raw, to: path) } catch { failure = error }
+    }
+    if let failure { throw failure }
+  }
+
+  /// Writes `buffer` to `path` through a temporary file in the same folder, fsync and a rename.
+  public static func write(_ buffer: UnsafeRawBufferPointer, to path: String) throws(ImageIOError) {
     let slash = path.lastIndex(of: "/")
     let folder = slash.map { String(path[...$0]) } ?? ""
     let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
     guard !name.isEmpty else { throw .cannotWrite(path: path, reason: "path names a folder") }
 
-    var fd: Int32 = -1
-    var temp = ""
-    for _ in 0..<16 {
-      temp = folder + "." + name + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-      fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o666)
-      if fd >= 0 || errno != EEXIST { break }
-    }
+    let serial = counter.add(1, ordering: .relaxed).newValue
+    let temp = folder + "." + name + ".tmp-\(getpid())-\(serial)"
+    let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw .cannotWrite(path: path, reason: systemReason()) }
 
     var written = 0
     var failure: String? = nil
-    bytes.withUnsafeBytes { raw in
-      while written < raw.count {
-        let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
-        if n < 0 {
-          if errno == EINTR { continue }
-          failure = systemReason()
-          return
-        }
+    while written < buffer.count && failure == nil {
+      let n = Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
+      if n < 0 {
+        if errno != EINTR { failure = systemReason() }
+      } else {
         written += n
       }
     }
+    if failure == nil, fsync(fd) != 0 { failure = "cannot flush to disk: " + systemReason() }
     if close(fd) != 0, failure == nil { failure = systemReason() }
-    if failure == nil, rename(temp, path) != 0 { failure = systemReason() }
+    if failure == nil, rename(temp, path) != 0 { failure = "cannot rename into place: " + systemReason() }
     if let failure {
       unlink(temp)
       throw .cannotWrite(path: path, reason: failure)
     }
+    // Make the rename itself durable; a folder that cannot be synced does not harm the file.
+    let dirfd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if dirfd >= 0 {
+      _ = fsync(dirfd)
+      close(dirfd)
+    }
   }
+
+  /// Numbers temporary files within this process.
+  private static let counter = Atomic<Int>(0)
 
   /// The text of the current `errno`, e.g. "No such file or directory".
   static func systemReason() -> String { String(cString: strerror(errno)) }
