@@ -128,6 +128,23 @@ enum VAETestData {
     #expect(frames.allSatisfy { $0 >= 0 && $0 <= 1 })
   }
 
+  /// A batch is split into parts that run at once; the answer must not depend on the split.
+  @Test func batchedEncodeAndDecodeEqualOneFrameAtATime() throws {
+    let preset = VAETestData.smallPreset
+    let vae = try VAE<Float>(preset: preset, seed: 8)
+    let frames = VAETestData.frames(3, preset: preset)
+    let (mean, logVar) = vae.encode(VAETestData.pixels(frames), batch: 3)
+    let decoded = vae.decode(mean, batch: 3)
+    let (d, n) = (preset.latentSize, preset.pixelsPerFrame)
+    for (k, frame) in frames.enumerated() {
+      let one = vae.encode(VAETestData.pixels([frame]), batch: 1)
+      #expect(zip(one.mean, mean[(k * d)..<((k + 1) * d)]).allSatisfy { abs($0 - $1) < 1e-5 })
+      #expect(zip(one.logVar, logVar[(k * d)..<((k + 1) * d)]).allSatisfy { abs($0 - $1) < 1e-5 })
+      let image = vae.decode(Array(mean[(k * d)..<((k + 1) * d)]), batch: 1)
+      #expect(zip(image, decoded[(k * n)..<((k + 1) * n)]).allSatisfy { abs($0 - $1) < 1e-5 })
+    }
+  }
+
   @Test func sameSeedSameStepBitForBit() throws {
     let preset = VAETestData.smallPreset
     let pixels: [Float] = VAETestData.pixels(VAETestData.frames(2, preset: preset))

@@ -44,7 +44,7 @@ struct ConvolutionEngine<Scalar: TrainScalar> {
 
   init(
     plan: ConvolutionPlan, rows: Int, cols: Int, inChannels: Int, outChannels: Int,
-    activation: Activation, strategy: ConvolutionStrategy, blockElements: Int = 1 << 20
+    activation: Activation, strategy: ConvolutionStrategy, blockElements: Int = 1 << 19
   ) {
     self.plan = plan
     self.rows = rows

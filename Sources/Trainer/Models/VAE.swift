@@ -271,16 +271,37 @@ public final class VAE<Scalar: TrainScalar> {
   private func encodeConcrete(_ pixels: [Scalar], batch: Int) -> (
     mean: [Scalar], logVar: [Scalar]
   ) {
-    let trace = pixels.withUnsafeBufferPointer {
-      encoderForward($0.baseAddress!, batch: batch, workspaces[0])
+    let parts = inParts(batch: batch) { k, range, ws in
+      pixels.withUnsafeBufferPointer {
+        encoderForward(
+          $0.baseAddress! + range.lowerBound * preset.pixelsPerFrame, batch: range.count, ws)
+      }
     }
-    return (trace.mean, trace.logVar)
+    return (parts.flatMap(\.mean), parts.flatMap(\.logVar))
   }
 
   private func decodeConcrete(_ z: [Scalar], batch: Int) -> [Scalar] {
-    _ = decoderForward(z, batch: batch, workspaces[0])
-    let logits = workspaces[0].decoderOutputs[decoderConvs.count - 1].pointer
-    return (0..<(batch * preset.pixelsPerFrame)).map { Activation.sigmoid(logits[$0]) }
+    let latent = preset.latentSize
+    let parts = inParts(batch: batch) { k, range, ws -> [Scalar] in
+      _ = decoderForward(
+        Array(z[(range.lowerBound * latent)..<(range.upperBound * latent)]), batch: range.count,
+        ws)
+      let logits = ws.decoderOutputs[decoderConvs.count - 1].pointer
+      return (0..<(range.count * preset.pixelsPerFrame)).map { Activation.sigmoid(logits[$0]) }
+    }
+    return parts.flatMap { $0 }
+  }
+
+  /// Runs `body(part, images, workspace)` on up to `trainingParts` consecutive slices of the
+  /// batch at once (see `DataParallel`), the other workspaces sharing the model's values.
+  private func inParts<R>(
+    batch: Int, _ body: (Int, Range<Int>, VAEWorkspace<Scalar>) -> R
+  ) -> [R] {
+    let parts = min(Self.trainingParts, batch)
+    let bounds = (0...parts).map { $0 * batch / parts }
+    for k in 1..<parts { workspaces[k].parameters.values = parameters.values }  // shared, no copy
+    defer { for k in 1..<parts { workspaces[k].parameters.values = [] } }
+    return DataParallel.run(parts: parts) { k in body(k, bounds[k]..<bounds[k + 1], workspaces[k]) }
   }
 
   // MARK: - Training step
@@ -289,22 +310,16 @@ public final class VAE<Scalar: TrainScalar> {
     _ x: UnsafePointer<Scalar>, batch: Int, rng: inout DanceRandom, klWeight: Scalar
   ) throws -> VAEStepLoss {
     let eps: [Scalar] = VAELoss.noise(count: batch * preset.latentSize, rng: &rng)
-    let parts = min(Self.trainingParts, batch)
-    let bounds = (0...parts).map { $0 * batch / parts }
-    for k in 1..<parts { workspaces[k].parameters.values = parameters.values }  // shared, no copy
-    let losses = DataParallel.run(parts: parts) { k -> (bce: Scalar, kl: Scalar) in
-      let start = bounds[k]
-      let count = bounds[k + 1] - start
-      return partStep(
-        x + start * preset.pixelsPerFrame, count: count,
-        eps: Array(eps[(start * preset.latentSize)..<((start + count) * preset.latentSize)]),
-        normalizer: batch, klWeight: klWeight, workspaces[k])
+    let losses = inParts(batch: batch) { k, range, ws -> (bce: Scalar, kl: Scalar) in
+      partStep(
+        x + range.lowerBound * preset.pixelsPerFrame, count: range.count,
+        eps: Array(eps[(range.lowerBound * preset.latentSize)..<(range.upperBound * preset.latentSize)]),
+        normalizer: batch, klWeight: klWeight, ws)
     }
-    for k in 1..<parts {
-      let part = workspaces[k].parameters
-      part.values = []
+    // Part 0 wrote into the model's gradients; add the others' in order.
+    for ws in workspaces.dropFirst().prefix(losses.count - 1) {
       parameters.grads.withUnsafeMutableBufferPointer { g in
-        part.grads.withUnsafeBufferPointer { pg in
+        ws.parameters.grads.withUnsafeBufferPointer { pg in
           for i in 0..<g.count { g[i] += pg[i] }
         }
       }
