@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+// MARK: - train, generate, eval and inspect: flags and bad inputs, run as a real process
+
+/// Bad flags get swift-argument-parser's usage message; bad files, models and folders get one
+/// line naming the thing and the problem. Every failure exits non-zero and writes no file.
+@Suite struct ModelCLITests {
+  static func run(_ arguments: [String]) throws -> (Int32, String, String) {
+    try SynthCLITests.run(arguments)
+  }
+
+  static func folder() throws -> String {
+    let path = SynthCLITests.temporaryFolder()
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+  }
+
+  /// The stderr lines that are not empty.
+  static func lines(_ s: String) -> [Substring] { s.split(separator: "\n") }
+
+  @Test func inspectPrintsPaperTotals() throws {
+    let (status, out, _) = try Self.run(["inspect", "--preset", "paper"])
+    #expect(status == 0)
+    #expect(out.contains("1,724,128") && out.contains("1,744,545") && out.contains("12,198,336"))
+    #expect(out.contains("decoder.conv3") && out.contains("460,062,720"))
+  }
+
+  @Test(arguments: [
+    ["inspect", "--preset", "huge"],
+    ["train", "--data", "x", "--out", "y", "--preset", "huge"],
+    ["train", "--data", "x", "--out", "y", "--epochs-vae", "-1"],
+    ["train", "--data", "x", "--out", "y", "--optimizer", "sgd"],
+    ["train", "--data", "x", "--out", "y", "--held-out-percent", "100"],
+    ["generate", "--model", "m", "--out", "o"],
+    ["generate", "--model", "m", "--out", "o", "--float", "--frames", "0"],
+    ["generate", "--model", "m", "--out", "o", "--float", "--pi-temp", "0"],
+    ["eval", "--model", "m", "--data", "d", "--seeds", "0"],
+  ])
+  func badFlagsPrintUsage(_ arguments: [String]) throws {
+    let (status, _, err) = try Self.run(arguments)
+    #expect(status != 0)
+    #expect(err.contains("Usage:") || err.contains("Error:"), "stderr: \(err)")
+  }
+
+  @Test func missingDataFolderIsOneLine() throws {
+    let root = try Self.folder()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let (status, _, err) = try Self.run([
+      "train", "--data", root + "/nothing", "--out", root + "/model", "--epochs-vae", "1",
+    ])
+    #expect(status == 1)
+    #expect(Self.lines(err).count == 1, "stderr: \(err)")
+    #expect(err.contains(root + "/nothing"))
+  }
+
+  @Test func damagedFrameIsOneLine() throws {
+    let root = try Self.folder()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let data = root + "/frames"
+    try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+    try Data("not a png".utf8).write(to: URL(fileURLWithPath: data + "/1.png"))
+    let (status, _, err) = try Self.run(["train-vae", "--data", data, "--out", root + "/m"])
+    #expect(status == 1)
+    #expect(Self.lines(err).count == 1 && err.contains("1.png"), "stderr: \(err)")
+  }
+
+  @Test func notAModelFileIsOneLineAndWritesNothing() throws {
+    let root = try Self.folder()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let model = root + "/model.dnm"
+    try Data(repeating: 7, count: 300).write(to: URL(fileURLWithPath: model))
+    let (status, _, err) = try Self.run([
+      "generate", "--model", model, "--float", "--frames", "3", "--out", root + "/out",
+    ])
+    #expect(status == 1)
+    #expect(Self.lines(err) == ["dancenet: \(model): not a dancenet model file"])
+    #expect(!FileManager.default.fileExists(atPath: root + "/out"))
+  }
+
+  @Test func missingCheckpointsAreNamed() throws {
+    let root = try Self.folder()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let (status, _, err) = try Self.run(["train-seq", "--model", root])
+    #expect(status == 1)
+    #expect(Self.lines(err) == ["dancenet: \(root)/latents.ckpt: not found (run encode first)"])
+  }
+}
