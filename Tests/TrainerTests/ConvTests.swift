@@ -163,10 +163,13 @@ import Testing
 
   /// One input channel takes the direct kernel (`SingleChannelConvPool`) when no input
   /// gradient is asked for; the comparison covers both.
+  /// With more input than output channels, im2col computes the pooled form's input gradient
+  /// as a convolution of the output gradient (`inputGradientByGather`); covered by ci = 5.
   @Test(arguments: [
     (ConvolutionStrategy.im2col, Activation.relu, 2), (.tapProducts, .relu, 2),
     (.im2col, .sigmoid, 2), (.tapProducts, .linear, 2), (.im2col, .relu, 1),
-    (.automatic, .sigmoid, 1), (.automatic, .linear, 1),
+    (.automatic, .sigmoid, 1), (.automatic, .linear, 1), (.im2col, .relu, 5),
+    (.im2col, .sigmoid, 5),
   ])
   func pooledFormEqualsConvThenMaxPool(
     _ strategy: ConvolutionStrategy, _ activation: Activation, _ ci: Int
@@ -274,10 +277,12 @@ import Testing
       })
   }
 
-  @Test(arguments: [ConvolutionStrategy.im2col, .tapProducts])
-  func pooledBackwardMatchesFiniteDifferences(_ strategy: ConvolutionStrategy) {
+  @Test(arguments: [
+    (ConvolutionStrategy.im2col, 2), (.tapProducts, 2), (.im2col, 5), (.tapProducts, 5),
+  ])
+  func pooledBackwardMatchesFiniteDifferences(_ strategy: ConvolutionStrategy, _ ci: Int) {
     let (p, conv) = Self.makeConv(
-      rows: 4, cols: 4, ci: 2, co: 3, activation: .relu, strategy: strategy)
+      rows: 4, cols: 4, ci: ci, co: 3, activation: .relu, strategy: strategy)
     var x = GradientCheck.randomVector(2 * conv.inputCount, seed: 33)
     GradientCheck.run(
       parameters: p, inputs: &x,

@@ -244,7 +244,10 @@ struct ConvolutionEngine<Scalar: TrainScalar> {
     weightGrad: UnsafeMutablePointer<Scalar>, biasGrad: UnsafeMutablePointer<Scalar>,
     scratch: ScratchMemory<Scalar>
   ) {
-    dx?.update(repeating: 0, count: batch * rows * cols * inChannels)
+    // Only col2im adds into dx; the other two ways overwrite it.
+    if strategy == .im2col && !gatherInputGradient {
+      dx?.update(repeating: 0, count: batch * rows * cols * inChannels)
+    }
     if strategy == .tapProducts {
       backwardTapProducts(
         dy, input: x, output: y, inputGradient: dx, batch: batch, weights: weights,
@@ -297,7 +300,7 @@ struct ConvolutionEngine<Scalar: TrainScalar> {
         Scalar.gemm(
           transA: true, transB: false, m: kk, n: co, k: m, alpha: 1, a: patches, lda: kk,
           b: g, ldb: co, beta: 1, c: weightGrad + weightOffset, ldc: co)
-        if let dx {
+        if let dx, !gatherInputGradient {
           // dpatches [m, taps·Cin] = g [m, Cout] x W_phaseᵀ [Cout, taps·Cin]; dx += col2im
           Scalar.gemm(
             transA: false, transB: true, m: m, n: kk, k: co, alpha: 1, a: g, lda: co,
@@ -306,6 +309,54 @@ struct ConvolutionEngine<Scalar: TrainScalar> {
         }
         weightOffset += kk * co
       }
+      r0 = r1
+    }
+    if let dx, gatherInputGradient {
+      inputGradientByGather(dy, into: dx, batch: batch, weights: weights, scratch: scratch)
+    }
+  }
+
+  /// Whether `backwardIm2col` computes dx as a convolution of dy (see `inputGradientByGather`):
+  /// for a plain convolution whose output gradient needs no activation step (the pooled forms
+  /// pass it already activated) and that has fewer output than input channels, where the
+  /// [pixels, 9·Cout] patches of dy are smaller than the [pixels, 9·Cin] input patches.
+  private var gatherInputGradient: Bool {
+    plan.factor == 1 && activation == .linear && outChannels < inChannels
+  }
+
+  /// dx[n, i, j, c] = Σ_taps Σ_o dy[n, i - dr, j - dc, o] · K[tap, c, o]: the input gradient of
+  /// a plain 3x3 convolution as another one, over dy with the taps mirrored and each tap's
+  /// kernel transposed. Per block of rows: dx [m, Cin] = dy patches [m, 9·Cout] x
+  /// Kᵀ [9·Cout, Cin] (overwrites dx; no col2im).
+  private func inputGradientByGather(
+    _ dy: UnsafePointer<Scalar>, into dx: UnsafeMutablePointer<Scalar>, batch: Int,
+    weights: UnsafePointer<Scalar>, scratch: ScratchMemory<Scalar>
+  ) {
+    let (H, W, ci, co) = (rows, cols, inChannels, outChannels)
+    let drs = tapRows[0].map { -$0 }
+    let dcs = tapCols[0].map { -$0 }
+    let kk = drs.count * co
+    // transposed[(t·Cout + o)·Cin + c] = K[(t·Cin + c)·Cout + o]
+    let transposed = scratch.transposed.reserve(kk * ci)
+    for t in 0..<drs.count {
+      for c in 0..<ci {
+        for o in 0..<co { transposed[(t * co + o) * ci + c] = weights[(t * ci + c) * co + o] }
+      }
+    }
+    let blockRows = max(1, blockElements / (W * kk))
+    let patches = scratch.patches.reserve(blockRows * W * kk)
+    let total = batch * H
+    var r0 = 0
+    while r0 < total {
+      let r1 = min(total, r0 + blockRows)
+      drs.withUnsafeBufferPointer { pr in
+        dcs.withUnsafeBufferPointer { pc in
+          gather(dy, channels: co, rows: r0..<r1, drs: pr, dcs: pc, into: patches)
+        }
+      }
+      Scalar.gemm(
+        transA: false, transB: false, m: (r1 - r0) * W, n: ci, k: kk, alpha: 1, a: patches,
+        lda: kk, b: transposed, ldb: ci, beta: 0, c: dx + r0 * W * ci, ldc: ci)
       r0 = r1
     }
   }
@@ -375,25 +426,35 @@ struct ConvolutionEngine<Scalar: TrainScalar> {
     _ x: UnsafePointer<Scalar>, rows block: Range<Int>, phase k: Int,
     into patches: UnsafeMutablePointer<Scalar>
   ) {
-    let (H, W, ci) = (rows, cols, inChannels)
     tapRows[k].withUnsafeBufferPointer { drs in
       tapCols[k].withUnsafeBufferPointer { dcs in
-        let kk = drs.count * ci
-        for r in block {
-          let (n, i) = r.quotientAndRemainder(dividingBy: H)
-          for j in 0..<W {
-            var dst = patches + ((r - block.lowerBound) * W + j) * kk
-            for t in 0..<drs.count {
-              let si = i + drs[t]
-              let sj = j + dcs[t]
-              if si < 0 || si >= H || sj < 0 || sj >= W {
-                dst.update(repeating: 0, count: ci)
-              } else {
-                copy(x + ((n * H + si) * W + sj) * ci, to: dst, count: ci)
-              }
-              dst += ci
-            }
+        gather(x, channels: inChannels, rows: block, drs: drs, dcs: dcs, into: patches)
+      }
+    }
+  }
+
+  /// patches[(r - r0)·W + j, tap·C + c] = src[n, i + drs[tap], j + dcs[tap], c] (0 outside)
+  /// for a [batch, rows, cols, C] tensor.
+  private func gather(
+    _ src: UnsafePointer<Scalar>, channels ci: Int, rows block: Range<Int>,
+    drs: UnsafeBufferPointer<Int>, dcs: UnsafeBufferPointer<Int>,
+    into patches: UnsafeMutablePointer<Scalar>
+  ) {
+    let (H, W) = (rows, cols)
+    let kk = drs.count * ci
+    for r in block {
+      let (n, i) = r.quotientAndRemainder(dividingBy: H)
+      for j in 0..<W {
+        var dst = patches + ((r - block.lowerBound) * W + j) * kk
+        for t in 0..<drs.count {
+          let si = i + drs[t]
+          let sj = j + dcs[t]
+          if si < 0 || si >= H || sj < 0 || sj >= W {
+            dst.update(repeating: 0, count: ci)
+          } else {
+            copy(src + ((n * H + si) * W + sj) * ci, to: dst, count: ci)
           }
+          dst += ci
         }
       }
     }
@@ -497,6 +558,7 @@ public final class ScratchMemory<Scalar: TrainScalar> {
   let weights = TensorBuffer<Scalar>()
   let weightGrad = TensorBuffer<Scalar>()
   let biasGrad = TensorBuffer<Scalar>()
+  let transposed = TensorBuffer<Scalar>()
 
   public init() {}
 }
