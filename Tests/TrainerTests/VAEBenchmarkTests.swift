@@ -6,9 +6,15 @@ import Trainer
 // MARK: - Paper VAE training speed (opt-in)
 
 /// Prints the paper VAE's training speed at batch 32, and the time of each convolution.
-/// Opt-in because it needs a release build and a quiet machine:
+/// Opt-in because it needs a release build and a quiet machine (the test target uses
+/// `@testable import`, hence `-enable-testing`):
 ///
-///     DANCENET_BENCH=1 swift test -c release --scratch-path .build-rel --filter VAEBenchmarkTests
+///     DANCENET_BENCH=1 swift test -c release -Xswiftc -enable-testing \
+///       --scratch-path .build-rel --filter VAEBenchmarkTests
+///
+/// `DANCENET_BENCH_STEPS` sets the number of timed steps (default 4). For the per-layer table
+/// add `OPENBLAS_NUM_THREADS=1`: a training step runs two half-batches at once, each with
+/// single-threaded BLAS (`DataParallel`), and the table times one half-batch (16 images).
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["DANCENET_BENCH"] == "1"))
 struct VAEBenchmarkTests {
   static func seconds(_ d: Duration) -> Double {
