@@ -41,11 +41,20 @@ public struct Adam<Scalar: TrainScalar>: Optimizer {
     let c2 = 1 - Scalar.pow(beta2, steps)
     let lr = learningRate * Scalar.sqrt(c2) / c1
     let eps = epsilon * Scalar.sqrt(c2)
-    for i in parameters.values.indices {
-      let g = parameters.grads[i]
-      m[i] = beta1 * m[i] + (1 - beta1) * g
-      v[i] = beta2 * v[i] + (1 - beta2) * g * g
-      parameters.values[i] -= lr * m[i] / (Scalar.sqrt(v[i]) + eps)
+    let (b1, b2) = (beta1, beta2)
+    // Raw buffers: element access on the class's arrays would pay an exclusivity check each.
+    parameters.values.withUnsafeMutableBufferPointer { w in
+      parameters.grads.withUnsafeBufferPointer { g in
+        m.withUnsafeMutableBufferPointer { m in
+          v.withUnsafeMutableBufferPointer { v in
+            for i in 0..<w.count {
+              m[i] = b1 * m[i] + (1 - b1) * g[i]
+              v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+              w[i] -= lr * m[i] / (Scalar.sqrt(v[i]) + eps)
+            }
+          }
+        }
+      }
     }
   }
 
@@ -81,10 +90,16 @@ public struct RMSprop<Scalar: TrainScalar>: Optimizer {
 
   public mutating func step(_ parameters: Parameters<Scalar>) {
     steps += 1
-    for i in parameters.values.indices {
-      let g = parameters.grads[i]
-      meanSquare[i] = rho * meanSquare[i] + (1 - rho) * g * g
-      parameters.values[i] -= learningRate * g / (Scalar.sqrt(meanSquare[i]) + epsilon)
+    let (rho, lr, eps) = (rho, learningRate, epsilon)
+    parameters.values.withUnsafeMutableBufferPointer { w in
+      parameters.grads.withUnsafeBufferPointer { g in
+        meanSquare.withUnsafeMutableBufferPointer { a in
+          for i in 0..<w.count {
+            a[i] = rho * a[i] + (1 - rho) * g[i] * g[i]
+            w[i] -= lr * g[i] / (Scalar.sqrt(a[i]) + eps)
+          }
+        }
+      }
     }
   }
 
