@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what it needs, builds, runs every test target.
+# The whole test suite: installs what it needs, builds, runs every test target in a debug build,
+# then the release-only tests (paper-sized or tiny-preset training work) in a release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build --build-tests
 swift test --skip-build
+swift build -c release --build-tests -Xswiftc -enable-testing
+DANCENET_RELEASE_TESTS=1 swift test -c release --skip-build --filter TinyOverfitTests
