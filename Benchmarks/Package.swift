@@ -21,6 +21,15 @@ let package = Package(
         .product(name: "Trainer", package: "dancenet"),
       ],
       path: "Benchmarks/SynthBenchmark",
-      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")])
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    .executableTarget(
+      name: "TrainingBenchmark",
+      dependencies: [
+        .product(name: "Benchmark", package: "benchmark"),
+        .product(name: "Trainer", package: "dancenet"),
+        .product(name: "Int8Runtime", package: "dancenet"),
+      ],
+      path: "Benchmarks/TrainingBenchmark",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
   ]
 )
