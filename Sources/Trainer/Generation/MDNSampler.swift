@@ -132,9 +132,13 @@ public struct LatentGenerator<Scalar: TrainScalar> {
 
   /// Runs the model over all primer latents but the last (raw, e.g. consecutive training
   /// latents) to warm up the state; the last one is the input of the first `next()`.
+  /// True for a model trained the original's way (`--stateless`): the state is reset to zero
+  /// before every step, as the original's generation did.
+  public let resetsStateEveryStep: Bool
+
   public init(
     model: SequenceModel<Scalar>, normalizer: LatentNormalizer, sampler: MDNSampler, seed: UInt64,
-    primer: [[Scalar]]
+    primer: [[Scalar]], resetsStateEveryStep: Bool = false
   ) throws(MDNSamplerError) {
     guard let last = primer.last else { throw .emptyPrimer }
     let D = model.latentSize
@@ -150,6 +154,7 @@ public struct LatentGenerator<Scalar: TrainScalar> {
     self.model = model
     self.normalizer = normalizer
     self.sampler = sampler
+    self.resetsStateEveryStep = resetsStateEveryStep
     rng = DanceRandom(seed: seed)
     state = model.zeroState(batch: 1)
     for z in primer.dropLast() { _ = model.step(normalizer.normalize(z), state: &state) }
@@ -158,6 +163,7 @@ public struct LatentGenerator<Scalar: TrainScalar> {
 
   /// The next raw latent.
   public mutating func next() -> [Scalar] {
+    if resetsStateEveryStep { state = model.zeroState(batch: 1) }
     let row = model.step(current, state: &state)
     let s = sampler.sample(row, rng: &rng)
     current = s.z

@@ -43,6 +43,10 @@ public final class FloatDance {
     }
   }
 
+  /// A sequence model trained the original's way (`train-seq --stateless`) also generates that
+  /// way: its state is reset before every step.
+  public var isStateless: Bool { file.metadata["provenance.sequence_mode"] == "stateless" }
+
   /// Number of stored start latents (0 if the model has none).
   public var startCount: Int { file.tensors[FloatModelFile.startLatents]?.shape[0] ?? 0 }
 
@@ -72,7 +76,7 @@ public final class FloatDance {
       layout: sequence.layout, piTemperature: piTemperature, sigmaTemperature: sigmaTemperature)
     var gen = try LatentGenerator(
       model: sequence, normalizer: normalizer, sampler: sampler, seed: seed,
-      primer: primer(start: start))
+      primer: primer(start: start), resetsStateEveryStep: isStateless)
     return (0..<frames).map { _ in gen.next() }
   }
 

@@ -71,7 +71,9 @@ public enum SequencePhase {
           "seq", epoch + 1, options.epochs, s.step + 1, s.stepsInEpoch, s.loss,
           elapsed > 0 ? Double(s.step + 1) * pairsPerStep / elapsed : 0)
       }
-      let held = heldOut.isEmpty ? nil : try trainer.evaluate(heldOut: heldOut, mode: .stateful)
+      // Held-out NLL the way the model is used: carried state, or reset every step (ablation).
+      let mode: SequenceEvaluationMode = options.trainer.stateless ? .stateless : .stateful
+      let held = heldOut.isEmpty ? nil : try trainer.evaluate(heldOut: heldOut, mode: mode)
       seconds += (clock.now - started).seconds
       log.rows.append(
         LossLog.Row(
