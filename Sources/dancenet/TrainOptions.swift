@@ -104,6 +104,9 @@ struct SequenceOptions: ParsableArguments {
   @Flag(help: "Train the way the original did: one latent per call, state reset every step (ablation).")
   var stateless = false
 
+  @Option(help: "Dropout after each LSTM in training, percent (default: the preset's).")
+  var dropoutPercent: Int?
+
   @Option(help: "Start latents stored in the model for generation.")
   var startLatents: Int = 64
 
@@ -123,6 +126,9 @@ struct SequenceOptions: ParsableArguments {
     guard clipNorm > 0 && clipNorm.isFinite else { throw ValidationError("--clip-norm must be positive") }
     guard startLatents > 0 else { throw ValidationError("--start-latents must be positive") }
     guard primers > 0 else { throw ValidationError("--primers must be positive") }
+    if let d = dropoutPercent, !(0..<100).contains(d) {
+      throw ValidationError("--dropout-percent must be in 0...99, got \(d)")
+    }
   }
 
   func phaseOptions(seed: UInt64, resume: Bool, provenance: [String: String])
@@ -134,6 +140,7 @@ struct SequenceOptions: ParsableArguments {
     o.trainer.learningRate = learningRateSeq
     o.trainer.clipNorm = clipNorm
     o.trainer.stateless = stateless
+    o.trainer.dropoutPercent = dropoutPercent
     o.resume = resume
     o.startLatents = startLatents
     o.primers = primers
