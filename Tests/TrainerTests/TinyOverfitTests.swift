@@ -42,14 +42,7 @@ struct TinyOverfitTests {
     let baseline = Self.meanPictureBCE(Self.clip)
     let pixels = Self.clip.flatMap { $0.map { Float($0) / 255 } }
     let mean = vae.encode(pixels, batch: 16).mean
-    let recon = vae.decode(mean, batch: 16)
-    var bce = 0.0
-    for i in 0..<pixels.count {
-      let p = Double(min(max(recon[i], 1e-7), 1 - 1e-7))
-      let t = Double(pixels[i])
-      bce -= t * log(p) + (1 - t) * log(1 - p)
-    }
-    bce /= 16
+    let bce = VAEPhase.reconstructionBCE(targets: pixels, probabilities: vae.decode(mean, batch: 16)) / 16
     #expect(bce < baseline, "reconstruction BCE \(bce) vs mean-picture baseline \(baseline)")
 
     // The sequence model on the clip's latents, stateful, a few hundred Adam steps.

@@ -101,12 +101,7 @@ public enum VAEPhase {
       let members = frames[start..<min(frames.count, start + batch)]
       let pixels = members.flatMap { $0.map { Float($0) / 255 } }
       let (mean, logVar) = vae.encode(pixels, batch: members.count)
-      let recon = vae.decode(mean, batch: members.count)
-      for i in 0..<pixels.count {
-        let p = Double(min(max(recon[i], 1e-7), 1 - 1e-7))
-        let t = Double(pixels[i])
-        total -= t * log(p) + (1 - t) * log(1 - p)
-      }
+      total += reconstructionBCE(targets: pixels, probabilities: vae.decode(mean, batch: members.count))
       for i in 0..<mean.count {
         let m = Double(mean[i])
         let lv = Double(logVar[i])
@@ -115,6 +110,22 @@ public enum VAEPhase {
       start += batch
     }
     return total / Double(frames.count)
+  }
+
+  /// Binary cross-entropy summed over pixels, probabilities clamped to [1e-7, 1 - 1e-7].
+  ///
+  /// ```swift
+  /// VAEPhase.reconstructionBCE(targets: [1, 0], probabilities: [0.5, 0.5])   // 2 log 2 ≈ 1.386
+  /// ```
+  public static func reconstructionBCE(targets: [Float], probabilities: [Float]) -> Double {
+    precondition(targets.count == probabilities.count)
+    var total = 0.0
+    for i in 0..<targets.count {
+      let p = Double(min(max(probabilities[i], 1e-7), 1 - 1e-7))
+      let t = Double(targets[i])
+      total -= t * log(p) + (1 - t) * log(1 - p)
+    }
+    return total
   }
 
   // MARK: - Checkpoints
