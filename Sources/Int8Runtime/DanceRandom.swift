@@ -24,8 +24,10 @@ public struct DanceRandom: Sendable, Equatable {
     var sm = seed
     let a = DanceRandom.splitMix64(&sm)
     let b = DanceRandom.splitMix64(&sm)
-    state = (UInt32(truncatingIfNeeded: a), UInt32(truncatingIfNeeded: a >> 32),
-             UInt32(truncatingIfNeeded: b), UInt32(truncatingIfNeeded: b >> 32))
+    state = (
+      UInt32(truncatingIfNeeded: a), UInt32(truncatingIfNeeded: a >> 32),
+      UInt32(truncatingIfNeeded: b), UInt32(truncatingIfNeeded: b >> 32)
+    )
     if state == (0, 0, 0, 0) { state.0 = 1 }
   }
 

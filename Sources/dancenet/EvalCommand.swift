@@ -28,18 +28,24 @@ struct EvalCommand: ParsableCommand {
       throw ValidationError("--frames must be at least 2 per seed and at most 1000000")
     }
     guard piTemp > 0 && piTemp.isFinite else { throw ValidationError("--pi-temp must be positive") }
-    guard sigmaTemp >= 0 && sigmaTemp.isFinite else { throw ValidationError("--sigma-temp must be 0 or more") }
+    guard sigmaTemp >= 0 && sigmaTemp.isFinite else {
+      throw ValidationError("--sigma-temp must be 0 or more")
+    }
   }
 
   func run() throws {
     try CLI.reporting {
       let isFile = model.hasSuffix(".dnm")
       let path = isFile ? model : ModelDirectory(model).model
-      let folder = out ?? (isFile ? (model as NSString).deletingLastPathComponent + "/eval" : ModelDirectory(model).file("eval"))
+      let folder =
+        out
+        ?? (isFile
+          ? (model as NSString).deletingLastPathComponent + "/eval" : ModelDirectory(model).file("eval"))
       let preset = try FloatModelFile.load(from: path).preset
       let dataset = try FrameDataset.load(
         folder: data, width: preset.frameWidth, height: preset.frameHeight, strict: false,
-        heldOutPercent: 0) { CLI.printError($0) }
+        heldOutPercent: 0
+      ) { CLI.printError($0) }
       var options = DanceEvaluation.Options()
       options.frames = frames
       options.seeds = seeds

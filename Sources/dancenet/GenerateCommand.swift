@@ -28,7 +28,8 @@ struct GenerateCommand: ParsableCommand {
 
   func validate() throws {
     guard float else {
-      throw ValidationError("only --float generation exists so far (the int8 runtime comes with the quantizer)")
+      throw ValidationError(
+        "only --float generation exists so far (the int8 runtime comes with the quantizer)")
     }
     guard (1...1_000_000).contains(frames) else { throw ValidationError("--frames must be in 1...1000000") }
     guard piTemp > 0 && piTemp.isFinite else { throw ValidationError("--pi-temp must be a positive number") }

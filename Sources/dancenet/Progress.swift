@@ -46,7 +46,8 @@ final class Progress {
     if isTerminal {
       let width = 20
       let filled = min(width, Int(fraction * Double(width)))
-      line += " [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
+      line +=
+        " [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
     }
     line += " \(Progress.fixed(fraction * 100, 0))% step \(step)/\(steps) loss \(Progress.fixed(loss, 4))"
     line += "  \(Progress.fixed(examplesPerSecond, 1)) ex/s  ETA \(Progress.duration(eta))"

@@ -8,7 +8,8 @@ import Trainer
   @Test func everyPixelIsOneDenseRow() {
     let p = Parameters<Double>()
     var rng = DanceRandom(seed: 3)
-    let layer = PerPixelDense("decoder.expand", rows: 2, cols: 3, inChannels: 2, outChannels: 3, in: p, rng: &rng)
+    let layer = PerPixelDense(
+      "decoder.expand", rows: 2, cols: 3, inChannels: 2, outChannels: 3, in: p, rng: &rng)
     #expect(p.slot(named: "decoder.expand.kernel")?.shape == [2, 3])
     p.values[layer.bias.range] = [1, 2, 3]
     let x = GradientCheck.randomVector(2 * 2 * 3 * 2, seed: 4)

@@ -16,7 +16,8 @@ import Trainer
   static func dataset() -> FrameDataset {
     let dancer = SyntheticDancer(seed: 5, frameCount: 60, fps: 10)
     let frames = (0..<60).map { dancer.frame(at: $0).resized(width: 24, height: 16) }
-    return FrameDataset(folder: "synthetic", clips: [Array(frames[0..<36]), Array(frames[36...])], heldOutPercent: 10)
+    return FrameDataset(
+      folder: "synthetic", clips: [Array(frames[0..<36]), Array(frames[36...])], heldOutPercent: 10)
   }
 
   static func tempDir(_ name: String) -> ModelDirectory {

@@ -98,7 +98,10 @@ enum VAETestData {
     }
     GradientCheck.run(
       parameters: vae.parameters, inputs: &noInputs, maxChecks: 12,
-      loss: { _, _ in step() }, analytic: { _, _ in _ = step(); return [] })
+      loss: { _, _ in step() },
+      analytic: { _, _ in
+        _ = step(); return []
+      })
   }
 
   @Test func allConvolutionStrategiesTrainAlike() throws {

@@ -45,7 +45,6 @@ extension TrainScalar {
   }
 }
 
-
 extension Float: TrainScalar {
   @inlinable
   public static func gemm(

@@ -56,7 +56,8 @@ public struct FrameDataset: Sendable {
         var message: String? = nil
         do throws(ImageIOError) {
           let img = try FrameLoader.load(
-            path: flat[i], width: width, height: height, strict: strict) { message = $0 }
+            path: flat[i], width: width, height: height, strict: strict
+          ) { message = $0 }
           shared.buffer[i] = .success((img, message))
         } catch {
           shared.buffer[i] = .failure(error)

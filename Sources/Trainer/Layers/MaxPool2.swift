@@ -159,8 +159,10 @@ public struct MaxPool2: Sendable {
           let base = ((n * rows + 2 * i) * W + 2 * j) * C
           let (da, db, dc, dd) =
             (dx + base, dx + base + C, dx + base + W * C, dx + base + W * C + C)
-          let (g, v, at) = (dy + ((n * oh + i) * ow + j) * C, y + ((n * oh + i) * ow + j) * C,
-            argmax + ((n * oh + i) * ow + j) * C)
+          let (g, v, at) = (
+            dy + ((n * oh + i) * ow + j) * C, y + ((n * oh + i) * ow + j) * C,
+            argmax + ((n * oh + i) * ow + j) * C
+          )
           // One loop per activation kind, each writing all four positions (selects, no
           // branches, no separate zero fill).
           switch activation {

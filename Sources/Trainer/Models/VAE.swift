@@ -139,8 +139,9 @@ public final class VAE<Scalar: TrainScalar> {
     decoderConvs = dconvs
 
     workspaces = (0..<Self.trainingParts).map { k in
-      VAEWorkspace(parameters: k == 0 ? p : p.mirror(), encoderSteps: convs.count,
-                   decoderConvs: dconvs.count)
+      VAEWorkspace(
+        parameters: k == 0 ? p : p.mirror(), encoderSteps: convs.count,
+        decoderConvs: dconvs.count)
     }
     largestTensor = max(
       convs.reduce(0) { max($0, $1.inputCount, $1.pooledCount) },
