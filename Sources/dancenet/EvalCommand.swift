@@ -35,12 +35,9 @@ struct EvalCommand: ParsableCommand {
 
   func run() throws {
     try CLI.reporting {
-      let isFile = model.hasSuffix(".dnm")
-      let path = isFile ? model : ModelDirectory(model).model
-      let folder =
-        out
-        ?? (isFile
-          ? (model as NSString).deletingLastPathComponent + "/eval" : ModelDirectory(model).file("eval"))
+      let path = ModelDirectory.modelFile(model)
+      let modelFolder = (path as NSString).deletingLastPathComponent
+      let folder = out ?? ModelDirectory(modelFolder.isEmpty ? "." : modelFolder).file("eval")
       let preset = try FloatModelFile.load(from: path).preset
       let dataset = try FrameDataset.load(
         folder: data, width: preset.frameWidth, height: preset.frameHeight, strict: false,

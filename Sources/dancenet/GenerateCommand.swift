@@ -41,7 +41,7 @@ struct GenerateCommand: ParsableCommand {
 
   func run() throws {
     try CLI.reporting {
-      let path = model.hasSuffix(".dnm") ? model : ModelDirectory(model).model
+      let path = ModelDirectory.modelFile(model)
       let dance = try FloatDance(model: try FloatModelFile.load(from: path))
       try ModelDirectory(out).create()
       var sheet: [GrayImage] = []

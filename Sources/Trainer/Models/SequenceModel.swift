@@ -210,15 +210,8 @@ public final class SequenceModel<Scalar: TrainScalar> {
     return out
   }
 
-  /// [T, B, W] -> [B, T, W]
+  /// [T, B, W] -> [B, T, W]: the same axis swap with the roles of B and T exchanged.
   func fromTimeMajor(_ a: [Scalar], batch B: Int, steps T: Int, width W: Int) -> [Scalar] {
-    if B == 1 || T == 1 { return a }
-    var out = [Scalar](repeating: 0, count: a.count)
-    for b in 0..<B {
-      for t in 0..<T {
-        for w in 0..<W { out[(b * T + t) * W + w] = a[(t * B + b) * W + w] }
-      }
-    }
-    return out
+    toTimeMajor(a, batch: T, steps: B, width: W)
   }
 }

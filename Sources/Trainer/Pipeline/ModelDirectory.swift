@@ -25,6 +25,11 @@ public struct ModelDirectory: Sendable {
   public func lossCSV(_ phase: String) -> String { file("loss-\(phase).csv") }
   public func lossPlot(_ phase: String) -> String { file("loss-\(phase).png") }
 
+  /// The float model a command names: a `.dnm` file as given, or a folder's model.dnm.
+  public static func modelFile(_ folderOrFile: String) -> String {
+    folderOrFile.hasSuffix(".dnm") ? folderOrFile : ModelDirectory(folderOrFile).model
+  }
+
   public func file(_ name: String) -> String {
     path.hasSuffix("/") ? path + name : path + "/" + name
   }
