@@ -107,6 +107,12 @@ struct SequenceOptions: ParsableArguments {
   @Option(help: "Dropout after each LSTM in training, percent (default: the preset's).")
   var dropoutPercent: Int?
 
+  @Option(help: "Std of Gaussian noise added to training inputs, normalised units (0: none).")
+  var inputNoise: Double = 0
+
+  @Option(help: "Chance, percent, that a stream starts a window from zero state (0: never).")
+  var stateResetPercent: Int = 0
+
   @Option(help: "Start latents stored in the model for generation.")
   var startLatents: Int = 64
 
@@ -129,6 +135,12 @@ struct SequenceOptions: ParsableArguments {
     if let d = dropoutPercent, !(0..<100).contains(d) {
       throw ValidationError("--dropout-percent must be in 0...99, got \(d)")
     }
+    guard inputNoise >= 0 && inputNoise.isFinite else {
+      throw ValidationError("--input-noise must be 0 or more")
+    }
+    guard (0...100).contains(stateResetPercent) else {
+      throw ValidationError("--state-reset-percent must be in 0...100, got \(stateResetPercent)")
+    }
   }
 
   func phaseOptions(seed: UInt64, resume: Bool, provenance: [String: String])
@@ -141,6 +153,8 @@ struct SequenceOptions: ParsableArguments {
     o.trainer.clipNorm = clipNorm
     o.trainer.stateless = stateless
     o.trainer.dropoutPercent = dropoutPercent
+    o.trainer.inputNoise = inputNoise
+    o.trainer.stateResetPercent = stateResetPercent
     o.resume = resume
     o.startLatents = startLatents
     o.primers = primers

@@ -32,6 +32,8 @@ import Testing
     ["train", "--data", "x", "--out", "y", "--epochs-vae", "-1"],
     ["train", "--data", "x", "--out", "y", "--optimizer", "sgd"],
     ["train", "--data", "x", "--out", "y", "--held-out-percent", "100"],
+    ["train-seq", "--model", "m", "--input-noise", "-1"],
+    ["train-seq", "--model", "m", "--state-reset-percent", "101"],
     ["generate", "--model", "m", "--out", "o"],
     ["generate", "--model", "m", "--out", "o", "--float", "--frames", "0"],
     ["generate", "--model", "m", "--out", "o", "--float", "--pi-temp", "0"],

@@ -83,6 +83,28 @@ import Trainer
     #expect(file.metadata["provenance.frames"] == "60")
   }
 
+  /// The sequence model may learn from a longer dance than the VAE saw (`encode --data` another
+  /// folder): the model's data, frame count and held-out ranges follow the encoded folder, and the
+  /// VAE's folder is kept apart.
+  @Test func latentsFromAnotherFolderRecordTheirOwnProvenance() throws {
+    let dir = Self.tempDir("longer")
+    defer { try? FileManager.default.removeItem(atPath: dir.path) }
+    var vae = vaeOptions(epochs: 1)
+    vae.provenance = ["provenance.data": "short-dance"]
+    try VAEPhase.run(dataset: Self.dataset(), in: dir, options: vae)
+    let dancer = SyntheticDancer(seed: 5, frameCount: 80, fps: 10)
+    let longer = FrameDataset(
+      folder: "long-dance", clips: [(0..<80).map { dancer.frame(at: $0).resized(width: 24, height: 16) }],
+      heldOutPercent: 10)
+    try EncodePhase.run(dataset: longer, in: dir)
+    try SequencePhase.run(in: dir, options: seqOptions(epochs: 1))
+    let file = try FloatModelFile.load(from: dir.model)
+    #expect(file.metadata["provenance.data"] == "long-dance")
+    #expect(file.metadata["provenance.vae_data"] == "short-dance")
+    #expect(file.metadata["provenance.frames"] == "80")
+    #expect(file.integerTensors[FloatModelFile.heldoutRanges]?.values == [72, 80])
+  }
+
   @Test func floatGenerationIsDeterministicAndSeeded() throws {
     let data = Self.dataset()
     let dir = Self.tempDir("generate")

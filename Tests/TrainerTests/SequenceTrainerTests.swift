@@ -138,10 +138,15 @@ import Trainer
 
   // MARK: - Resume
 
-  @Test func resumedRunEndsBitIdentical() throws {
+  /// Plain, and with input noise and random state resets (which draw from the epoch's generator).
+  @Test(arguments: [false, true]) func resumedRunEndsBitIdentical(regularised: Bool) throws {
     let clips = [SequenceTrainerTests.sinusoids(0..<150), SequenceTrainerTests.sinusoids(7..<90)]
     let preset = SequenceTrainerTests.preset(dropout: 20)
-    let options = SequenceTrainerTests.options()
+    var options = SequenceTrainerTests.options()
+    if regularised {
+      options.inputNoise = 0.1
+      options.stateResetPercent = 30
+    }
 
     let straight = SequenceModel<Float>(preset: preset, seed: 8)
     var a = try SequenceTrainer(model: straight, trainingClips: clips, options: options)
@@ -166,6 +171,40 @@ import Trainer
     _ = try c.trainEpoch(2)
     #expect(resumed.parameters.values == straight.parameters.values)
     #expect(c.optimizer.stateArrays.map(\.1) == a.optimizer.stateArrays.map(\.1))
+  }
+
+  // MARK: - Regularisers
+
+  @Test func inputNoiseAndStateResetsAreSeededAndChangeTheUpdates() throws {
+    let clips = [SequenceTrainerTests.backAndForth(0..<200, seed: 11)]
+    func trainedWeights(noise: Double, resetPercent: Int, seed: UInt64 = 3) throws -> [Float] {
+      let model = SequenceModel<Float>(preset: SequenceTrainerTests.preset(), seed: 12)
+      var o = SequenceTrainerTests.options()
+      o.inputNoise = noise
+      o.stateResetPercent = resetPercent
+      o.seed = seed
+      var trainer = try SequenceTrainer(model: model, trainingClips: clips, options: o)
+      for e in 0..<2 { _ = try trainer.trainEpoch(e) }
+      return model.parameters.values
+    }
+    let plain = try trainedWeights(noise: 0, resetPercent: 0)
+    let noisy = try trainedWeights(noise: 0.2, resetPercent: 0)
+    let resetting = try trainedWeights(noise: 0, resetPercent: 50)
+    #expect(noisy != plain)
+    #expect(resetting != plain)
+    #expect(noisy != resetting)
+    #expect(try trainedWeights(noise: 0.2, resetPercent: 50) == trainedWeights(noise: 0.2, resetPercent: 50))
+    #expect(try trainedWeights(noise: 0.2, resetPercent: 0, seed: 4) != noisy)
+    // a reset chance has nothing to act on when no window carries state: the stateless ablation
+    var o = SequenceTrainerTests.options(stateless: true)
+    let a = SequenceModel<Float>(preset: SequenceTrainerTests.preset(), seed: 12)
+    var ta = try SequenceTrainer(model: a, trainingClips: clips, options: o)
+    _ = try ta.trainEpoch(0)
+    o.stateResetPercent = 100
+    let b = SequenceModel<Float>(preset: SequenceTrainerTests.preset(), seed: 12)
+    var tb = try SequenceTrainer(model: b, trainingClips: clips, options: o)
+    _ = try tb.trainEpoch(0)
+    #expect(a.parameters.values == b.parameters.values)
   }
 
   // MARK: - Guards and errors
@@ -212,6 +251,9 @@ import Trainer
     #expect(message(good) { $0.windowLength = 0 }.contains("window length 0"))
     #expect(message(good) { $0.clipNorm = .nan }.contains("gradient clip"))
     #expect(message(good) { $0.dropoutPercent = 100 }.contains("dropout"))
+    #expect(message(good) { $0.inputNoise = -0.1 }.contains("input noise -0.1"))
+    #expect(message(good) { $0.inputNoise = .infinity }.contains("input noise"))
+    #expect(message(good) { $0.stateResetPercent = 101 }.contains("state reset chance 101%"))
     #expect(message([[[1, 2, 3, 4]], [[1, 2, 3, 4]]]) { _ in }.contains("no pair"))
     #expect(message([[[1, 2, 3, 4], [1, 2, 3]]]) { _ in }.contains("latent 1 of clip 0 has 3 values"))
     #expect(message([[[1, 2, 3, 4], [1, .infinity, 3, 4]]]) { _ in }.contains("non-finite"))

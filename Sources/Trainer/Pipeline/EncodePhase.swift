@@ -43,6 +43,10 @@ public enum EncodePhase {
       clips.append(encode(clip.map(\.pixels), with: vae))
     }
     var provenance = ckpt.metadata.filter { $0.key.hasPrefix("provenance.") }
+    // The latents may come from another folder than the VAE's training frames (a longer dance
+    // for the sequence model): `data` names the latents' folder, `vae_data` the VAE's.
+    if let vaeData = provenance["provenance.data"] { provenance["provenance.vae_data"] = vaeData }
+    provenance["provenance.data"] = dataset.folder
     provenance["provenance.frames"] = String(dataset.frameCount)
     provenance["provenance.training_frames"] = String(dataset.split.trainFrameCount)
     provenance["provenance.heldout_frames"] = String(dataset.split.heldOutFrameCount)

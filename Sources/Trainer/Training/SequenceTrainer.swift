@@ -29,7 +29,10 @@ import RealModule
 /// Adam steps.
 ///
 /// Determinism and resume: epoch e draws everything from `DanceRandom(seed: epochSeed(seed, e))`:
-/// first the shift, `next(below: N)`, then each update's dropout masks in update order. Stream
+/// first the shift, `next(below: N)`; then, update by update: for each stream in order whose window
+/// carries state, one `next(below: 100)` when `stateResetPercent` > 0; B·T·D `gaussianQ12()` for
+/// the input noise when `inputNoise` > 0 (row-major over the window, padding included); the
+/// dropout masks. With both options 0 nothing extra is drawn. Stream
 /// states and the skip counter start fresh each epoch, so a run resumed at an epoch boundary from
 /// (weights, `optimizer.stateArrays`, `optimizer.steps`) ends bit-identical to an uninterrupted run.
 ///
@@ -56,6 +59,13 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
     public var dropoutPercent: Int? = nil
     /// The seed's first-order ablation: windows of one step from zero state.
     public var stateless = false
+    /// Standard deviation of Gaussian noise added to every training input latent, in normalised
+    /// units (targets stay clean); 0 = none. It keeps the model from leaning on exact input
+    /// values and, at generation, from the small errors of its own samples.
+    public var inputNoise = 0.0
+    /// Chance, percent, that a stream drops its carried state and starts a window from zero;
+    /// 0 = never (state is carried within an epoch's walk).
+    public var stateResetPercent = 0
     public var seed: UInt64 = 1
     /// Non-finite steps in a row that stop training.
     public var maxConsecutiveNonFinite = 5
@@ -71,6 +81,12 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
       }
       if !(clipNorm.isFinite && clipNorm > 0) { return "gradient clip \(clipNorm) must be positive" }
       if let d = dropoutPercent, d < 0 || d >= 100 { return "dropout \(d)% must be in 0..<100" }
+      if !(inputNoise.isFinite && inputNoise >= 0) {
+        return "input noise \(inputNoise) must be 0 or more"
+      }
+      if stateResetPercent < 0 || stateResetPercent > 100 {
+        return "state reset chance \(stateResetPercent)% must be in 0...100"
+      }
       if maxConsecutiveNonFinite < 1 { return "max consecutive non-finite steps must be >= 1" }
       return nil
     }
@@ -257,7 +273,13 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
           continue
         }
         let w = plan[b][s]
-        if w.reset { state.reset(stream: b) }
+        if w.reset {
+          state.reset(stream: b)
+        } else if options.stateResetPercent > 0,
+          rng.next(below: 100) < UInt32(options.stateResetPercent)
+        {
+          state.reset(stream: b)
+        }
         for tau in 0..<w.length {
           let row = b * T + tau
           let src = (w.start + tau) * D
@@ -266,6 +288,12 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
             window.targets[row * D + d] = frames[src + D + d]
           }
           window.weights![row] = 1
+        }
+      }
+      if options.inputNoise > 0 {
+        let sigma = Scalar(options.inputNoise)
+        for i in window.inputs.indices {
+          window.inputs[i] += sigma * Scalar(rng.gaussianQ12()) / 4096
         }
       }
       let masks = model.dropoutMasks(batch: B, steps: T, percent: dropout, rng: &rng)
