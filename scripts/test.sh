@@ -7,4 +7,4 @@ bash scripts/install-deps.sh
 swift build --build-tests
 swift test --skip-build
 swift build -c release --build-tests -Xswiftc -enable-testing
-DANCENET_RELEASE_TESTS=1 swift test -c release --skip-build --filter TinyOverfitTests
+DANCENET_RELEASE_TESTS=1 swift test -c release --skip-build --filter "TinyOverfitTests|ShippedModelTests"

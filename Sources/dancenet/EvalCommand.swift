@@ -10,14 +10,15 @@ struct EvalCommand: ParsableCommand {
     abstract: "Measure a model on its held-out frames: reconstruction, NLL, and generated vs real dance.",
     discussion: """
       Writes report.md, report.json and pictures (generated.png, reconstructions.png, \
-      velocity.png) to --out (default MODELDIR/eval). --data must be the folder the model was \
-      trained on: the held-out frames are the ones the model file records.
+      velocity.png) to --out (default MODELDIR/eval). --data must be the folder whose frames \
+      were encoded for the sequence model (`encode --data`, or `train --data`): the held-out \
+      frames are the ones the model file records.
       """)
 
   @Option(help: "Model folder (holding model.dnm) or a .dnm file.") var model: String
-  @Option(help: "The frames folder the model was trained on.") var data: String
-  @Option(help: "Generated frames in all, split over the seeds.") var frames: Int = 1000
-  @Option(help: "Number of generation seeds (1, 2, ...).") var seeds: Int = 4
+  @Option(help: "The frames folder the sequence model was trained on.") var data: String
+  @Option(help: "Generated frames in all, split over the seeds.") var frames: Int = 4000
+  @Option(help: "Number of generation seeds (1, 2, ...).") var seeds: Int = 16
   @Option(help: "Mixture temperature.") var piTemp: Double = 1
   @Option(help: "Sigma temperature.") var sigmaTemp: Double = 1
   @Option(help: "Report folder (default: MODELDIR/eval).") var out: String?

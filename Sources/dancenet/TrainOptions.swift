@@ -90,7 +90,7 @@ struct SequenceOptions: ParsableArguments {
   var epochsSeq: Int = 20
 
   @Option(help: "Truncated-BPTT window length in steps.")
-  var window: Int = 64
+  var window: Int = 16
 
   @Option(help: "Parallel contiguous streams per update.")
   var streams: Int = 16

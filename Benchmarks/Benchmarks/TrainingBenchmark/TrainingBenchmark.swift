@@ -40,6 +40,8 @@ let benchmarks: @Sendable () -> Void = {
       // the epoch's random stream offset), so latents/s = 1,024 x iterations/s.
       let clip: [[Float]] = (0..<(16 * 64 + 1)).map { _ in (0..<D).map { _ in DanceRandomFloats.gaussian(&rng) } }
       var options = SequenceTrainer<Float>.Options()
+      options.streams = 16
+      options.windowLength = 64
       options.seed = 1
       var trainer = try SequenceTrainer(model: model, trainingClips: [clip], options: options)
       benchmark.startMeasurement()

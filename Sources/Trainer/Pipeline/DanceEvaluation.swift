@@ -24,8 +24,11 @@ import Int8Runtime
 /// ```
 public enum DanceEvaluation {
   public struct Options: Sendable {
-    public var frames = 1000
-    public var seeds = 4
+    /// 4,000 frames from 16 seeds of 250: with 1,000 frames from 4 seeds the Fréchet distances
+    /// of two tiny models moved by about 0.25 between seed sets (more than the gap between the
+    /// models); at 4,000 the ranking held. Fréchet distance is biased upward at small samples.
+    public var frames = 4000
+    public var seeds = 16
     public var piTemperature = 1.0
     public var sigmaTemperature = 1.0
     public init() {}
