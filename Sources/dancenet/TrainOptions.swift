@@ -107,6 +107,9 @@ struct SequenceOptions: ParsableArguments {
   @Option(help: "Dropout after each LSTM in training, percent (default: the preset's).")
   var dropoutPercent: Int?
 
+  @Option(help: "What the head predicts: delta (the change of the latent) or latent (the seed's).")
+  var target: String = "delta"
+
   @Option(help: "Std of Gaussian noise added to training inputs, normalised units (0: none).")
   var inputNoise: Double = 0
 
@@ -135,6 +138,9 @@ struct SequenceOptions: ParsableArguments {
     if let d = dropoutPercent, !(0..<100).contains(d) {
       throw ValidationError("--dropout-percent must be in 0...99, got \(d)")
     }
+    guard SequenceTarget(rawValue: target) != nil else {
+      throw ValidationError("--target must be delta or latent, got \(target)")
+    }
     guard inputNoise >= 0 && inputNoise.isFinite else {
       throw ValidationError("--input-noise must be 0 or more")
     }
@@ -154,6 +160,7 @@ struct SequenceOptions: ParsableArguments {
     o.trainer.stateless = stateless
     o.trainer.dropoutPercent = dropoutPercent
     o.trainer.inputNoise = inputNoise
+    o.trainer.target = SequenceTarget(rawValue: target) ?? .delta
     o.trainer.stateResetPercent = stateResetPercent
     o.resume = resume
     o.startLatents = startLatents

@@ -119,13 +119,16 @@ import Trainer
     #expect(after < before - 4, "held-out NLL \(before) -> \(after)")
   }
 
-  @Test func statefulModelBeatsStatelessWhenTheLatentIsAmbiguous() throws {
+  @Test(arguments: SequenceTarget.allCases)
+  func statefulModelBeatsStatelessWhenTheLatentIsAmbiguous(_ target: SequenceTarget) throws {
     func train(stateless: Bool) throws -> Double {
       let model = SequenceModel<Float>(preset: SequenceTrainerTests.preset(), seed: 5)
+      var options = SequenceTrainerTests.options(stateless: stateless)
+      options.target = target
       var trainer = try SequenceTrainer(
         model: model, trainingClips: [SequenceTrainerTests.backAndForth(0..<480, seed: 6)],
-        options: SequenceTrainerTests.options(stateless: stateless))
-      for e in 0..<25 { _ = try trainer.trainEpoch(e) }
+        options: options)
+      for e in 0..<40 { _ = try trainer.trainEpoch(e) }
       return try trainer.evaluate(
         heldOut: [SequenceTrainerTests.backAndForth(500..<660, seed: 7)],
         mode: stateless ? .stateless : .stateful)

@@ -110,8 +110,8 @@ public enum MDNSamplerError: Error, Equatable, CustomStringConvertible {
 /// normalisation on both sides of the model on every step.
 ///
 /// Latents going in (the primer) are normalised; each step runs the model once on the current
-/// normalised latent, samples the MDN, feeds the normalised sample back as the next input and
-/// returns it denormalised. (Feeding back the normalised sample equals normalising the returned
+/// normalised latent, samples the MDN (for a `.delta` model the sample is added to the current
+/// latent), feeds the normalised result back as the next input and returns it denormalised. (Feeding back the normalised sample equals normalising the returned
 /// raw latent, up to rounding.) All randomness comes from `DanceRandom(seed:)` in the order
 /// `MDNSampler` documents, one sample per frame.
 ///
@@ -166,7 +166,7 @@ public struct LatentGenerator<Scalar: TrainScalar> {
     if resetsStateEveryStep { state = model.zeroState(batch: 1) }
     let row = model.step(current, state: &state)
     let s = sampler.sample(row, rng: &rng)
-    current = s.z
-    return normalizer.denormalize(s.z)
+    current = model.target.next(current: current, sample: s.z)
+    return normalizer.denormalize(current)
   }
 }

@@ -26,6 +26,7 @@ public final class FloatDance {
     sequence = SequenceModel<Float>(preset: file.preset, seed: 0)
     try Self.assign(vae.parameters, from: file)
     try Self.assign(sequence.parameters, from: file)
+    sequence.target = try SequenceTarget.recorded(in: file.metadata)
     var arrays: [String: [Float]] = [:]
     for name in [LatentNormalizer.meanName, LatentNormalizer.stdName] {
       arrays[name] = file.tensors[name]?.values

@@ -51,6 +51,12 @@ public enum SequencePhase {
         let ckpt = try Checkpoint.load(from: dir.sequenceCheckpoint)
         try VAEPhase.check(
           ckpt, phase: phase, preset: preset, seed: options.seed, path: dir.sequenceCheckpoint)
+        let trained = try SequenceTarget.recorded(in: ckpt.metadata)
+        guard trained == options.trainer.target else {
+          throw FileIOError(
+            "\(dir.sequenceCheckpoint): trained with target \(trained.rawValue), not "
+              + "\(options.trainer.target.rawValue); resume with the same --target")
+        }
         try ckpt.restore(into: model.parameters)
         try ckpt.restore(into: &trainer.optimizer)
         firstEpoch = ckpt.epoch
@@ -88,6 +94,7 @@ public enum SequencePhase {
         ckpt.extras[name] = FloatTensor(shape: [values.count], values: values)
       }
       ckpt.metadata = options.provenance
+      ckpt.metadata[SequenceTarget.metadataKey] = options.trainer.target.rawValue
       try ckpt.save(to: dir.sequenceCheckpoint)
       try log.write(to: dir, phase: "seq", title: "sequence model NLL per step")
       let skipped = report.skippedSteps > 0 ? " (\(report.skippedSteps) non-finite steps skipped)" : ""
@@ -119,6 +126,7 @@ public enum SequencePhase {
     file.metadata = latents.provenance.merging(options.provenance) { _, new in new }
     file.metadata["provenance.sequence_epochs"] = String(options.epochs)
     file.metadata["provenance.sequence_mode"] = options.trainer.stateless ? "stateless" : "stateful"
+    file.metadata[SequenceTarget.metadataKey] = options.trainer.target.rawValue
     file.metadata["provenance.sequence_seconds"] = String(format: "%.1f", seconds)
     if let v = vaeCkpt.metadata["provenance.vae_seconds"] { file.metadata["provenance.vae_seconds"] = v }
     try file.save(to: dir.model)

@@ -60,6 +60,8 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
     public var dropoutPercent: Int? = nil
     /// The seed's first-order ablation: windows of one step from zero state.
     public var stateless = false
+    /// What the head predicts; the trainer sets the model's `target` to it.
+    public var target = SequenceTarget.delta
     /// Standard deviation of Gaussian noise added to every training input latent, in normalised
     /// units (targets stay clean); 0 = none. It keeps the model from leaning on exact input
     /// values and, at generation, from the small errors of its own samples.
@@ -158,6 +160,7 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
         clipEnd.append(end)
       }
     }
+    model.target = options.target
     self.model = model
     self.normalizer = norm
     self.options = options
@@ -284,9 +287,11 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
         for tau in 0..<w.length {
           let row = b * T + tau
           let src = (w.start + tau) * D
+          let delta = model.target == .delta
           for d in 0..<D {
             window.inputs[row * D + d] = frames[src + d]
-            window.targets[row * D + d] = frames[src + D + d]
+            // SequenceTarget's rule, inline: next, or next - current
+            window.targets[row * D + d] = delta ? frames[src + D + d] - frames[src + d] : frames[src + D + d]
           }
           window.weights![row] = 1
         }
@@ -386,7 +391,8 @@ public enum SequenceEvaluationMode: Sendable, Equatable {
 // MARK: - Held-out NLL
 
 extension SequenceModel {
-  /// Mean NLL per pair z_t -> z_{t+1} over clips of normalised latents, accumulated in Double.
+  /// Mean NLL per pair z_t -> z_{t+1} over clips of normalised latents, accumulated in Double
+  /// (of the delta when `target` is `.delta`: the same number, see `SequenceTarget`).
   /// Stateful: each clip runs from zero state in windows of `windowLength`, state carried
   /// between windows. Stateless: all pairs from zero state, in batches of up to 512.
   public func meanNLL(clips: [[[Scalar]]], mode: SequenceEvaluationMode, windowLength: Int = 64)
@@ -403,7 +409,8 @@ extension SequenceModel {
         while t < clip.count - 1 {
           let L = min(windowLength, clip.count - 1 - t)
           let w = Window(
-            inputs: Array(clip[t..<(t + L)].joined()), targets: Array(clip[(t + 1)...(t + L)].joined()),
+            inputs: Array(clip[t..<(t + L)].joined()),
+            targets: (t..<(t + L)).flatMap { target.target(current: clip[$0], next: clip[$0 + 1]) },
             batch: 1, steps: L)
           let r = windowLoss(w, state: state)
           sum += Double(r.loss) * Double(r.weightTotal)
@@ -415,7 +422,9 @@ extension SequenceModel {
     case .stateless:
       var pairs: [(input: [Scalar], target: [Scalar])] = []
       for clip in clips where clip.count >= 2 {
-        for t in 0..<(clip.count - 1) { pairs.append((clip[t], clip[t + 1])) }
+        for t in 0..<(clip.count - 1) {
+          pairs.append((clip[t], target.target(current: clip[t], next: clip[t + 1])))
+        }
       }
       var start = 0
       while start < pairs.count {
