@@ -107,8 +107,8 @@ struct SequenceOptions: ParsableArguments {
   @Option(help: "Dropout after each LSTM in training, percent (default: the preset's).")
   var dropoutPercent: Int?
 
-  @Option(help: "What the head predicts: delta (the change of the latent) or latent (the seed's).")
-  var target: String = "delta"
+  @Option(help: "What the head predicts: latent (the seed's) or delta (its change; drifts in generation).")
+  var target: String = "latent"
 
   @Option(help: "Std of Gaussian noise added to training inputs, normalised units (0: none).")
   var inputNoise: Double = 0
@@ -160,7 +160,7 @@ struct SequenceOptions: ParsableArguments {
     o.trainer.stateless = stateless
     o.trainer.dropoutPercent = dropoutPercent
     o.trainer.inputNoise = inputNoise
-    o.trainer.target = SequenceTarget(rawValue: target) ?? .delta
+    o.trainer.target = SequenceTarget(rawValue: target) ?? .latent
     o.trainer.stateResetPercent = stateResetPercent
     o.resume = resume
     o.startLatents = startLatents

@@ -81,16 +81,16 @@ import Trainer
     #expect(file.tensors[FloatModelFile.startLatents]?.shape == [4, 4])
     #expect(file.tensors[FloatModelFile.startPrimers]?.shape == [4, 2, 4])
     #expect(file.metadata["provenance.frames"] == "60")
-    #expect(file.metadata[SequenceTarget.metadataKey] == "delta")
-    #expect(try FloatDance(model: file).sequence.target == .delta)
+    #expect(file.metadata[SequenceTarget.metadataKey] == "latent")
+    #expect(try FloatDance(model: file).sequence.target == .latent)
     // resuming with another target is refused, naming both
     var other = seqOptions(epochs: 2, resume: true)
-    other.trainer.target = .latent
+    other.trainer.target = .delta
     do {
       try SequencePhase.run(in: dir, options: other)
       Issue.record("resumed a delta checkpoint as a latent model")
     } catch {
-      #expect("\(error)".contains("trained with target delta, not latent"))
+      #expect("\(error)".contains("trained with target latent, not delta"))
     }
   }
 

@@ -60,8 +60,9 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
     public var dropoutPercent: Int? = nil
     /// The seed's first-order ablation: windows of one step from zero state.
     public var stateless = false
-    /// What the head predicts; the trainer sets the model's `target` to it.
-    public var target = SequenceTarget.delta
+    /// What the head predicts; the trainer sets the model's `target` to it. `latent`: `delta`
+    /// fits far better but its generated dances drift off the data (see `SequenceTarget`).
+    public var target = SequenceTarget.latent
     /// Standard deviation of Gaussian noise added to every training input latent, in normalised
     /// units (targets stay clean); 0 = none. It keeps the model from leaning on exact input
     /// values and, at generation, from the small errors of its own samples.
