@@ -27,12 +27,17 @@ public enum SequenceTarget: String, Sendable, Equatable, CaseIterable {
   /// The model file's metadata key; a file without it predicts `latent`.
   public static let metadataKey = "sequence.target"
 
-  /// What the head is trained to predict for the pair (current, next).
-  public func target<S: TrainScalar>(current: [S], next: [S]) -> [S] {
+  /// What the head is trained to predict for one value of the pair (current, next).
+  @inlinable public func target<S: TrainScalar>(current: S, next: S) -> S {
     switch self {
     case .latent: return next
-    case .delta: return zip(next, current).map { $0 - $1 }
+    case .delta: return next - current
     }
+  }
+
+  /// What the head is trained to predict for the pair (current, next).
+  public func target<S: TrainScalar>(current: [S], next: [S]) -> [S] {
+    zip(current, next).map { target(current: $0, next: $1) }
   }
 
   /// The next latent, given a sample of the head's mixture.

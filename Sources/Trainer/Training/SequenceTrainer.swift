@@ -60,8 +60,8 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
     public var dropoutPercent: Int? = nil
     /// The seed's first-order ablation: windows of one step from zero state.
     public var stateless = false
-    /// What the head predicts; the trainer sets the model's `target` to it. `latent`: `delta`
-    /// fits far better but its generated dances drift off the data (see `SequenceTarget`).
+    /// What the head predicts; the trainer sets the model's `target` to it. Default `latent`:
+    /// `delta` fits far better but its generated dances drift off the data (`SequenceTarget`).
     public var target = SequenceTarget.latent
     /// Standard deviation of Gaussian noise added to every training input latent, in normalised
     /// units (targets stay clean); 0 = none. It keeps the model from leaning on exact input
@@ -288,11 +288,10 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
         for tau in 0..<w.length {
           let row = b * T + tau
           let src = (w.start + tau) * D
-          let delta = model.target == .delta
           for d in 0..<D {
             window.inputs[row * D + d] = frames[src + d]
-            // SequenceTarget's rule, inline: next, or next - current
-            window.targets[row * D + d] = delta ? frames[src + D + d] - frames[src + d] : frames[src + D + d]
+            window.targets[row * D + d] = model.target.target(
+              current: frames[src + d], next: frames[src + D + d])
           }
           window.weights![row] = 1
         }
