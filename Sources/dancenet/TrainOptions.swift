@@ -108,7 +108,7 @@ struct SequenceOptions: ParsableArguments {
   var dropoutPercent: Int?
 
   @Option(help: "What the head predicts: latent (the seed's) or delta (its change; drifts in generation).")
-  var target: String = "latent"
+  var target: SequenceTarget = .latent
 
   @Option(help: "Std of Gaussian noise added to training inputs, normalised units (0: none).")
   var inputNoise: Double = 0
@@ -138,9 +138,6 @@ struct SequenceOptions: ParsableArguments {
     if let d = dropoutPercent, !(0..<100).contains(d) {
       throw ValidationError("--dropout-percent must be in 0...99, got \(d)")
     }
-    guard SequenceTarget(rawValue: target) != nil else {
-      throw ValidationError("--target must be delta or latent, got \(target)")
-    }
     guard inputNoise >= 0 && inputNoise.isFinite else {
       throw ValidationError("--input-noise must be 0 or more")
     }
@@ -160,7 +157,7 @@ struct SequenceOptions: ParsableArguments {
     o.trainer.stateless = stateless
     o.trainer.dropoutPercent = dropoutPercent
     o.trainer.inputNoise = inputNoise
-    o.trainer.target = SequenceTarget(rawValue: target) ?? .latent
+    o.trainer.target = target
     o.trainer.stateResetPercent = stateResetPercent
     o.resume = resume
     o.startLatents = startLatents
@@ -170,6 +167,8 @@ struct SequenceOptions: ParsableArguments {
     return o
   }
 }
+
+extension SequenceTarget: ExpressibleByArgument {}
 
 // MARK: - Helpers
 

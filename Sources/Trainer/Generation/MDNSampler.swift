@@ -111,8 +111,9 @@ public enum MDNSamplerError: Error, Equatable, CustomStringConvertible {
 ///
 /// Latents going in (the primer) are normalised; each step runs the model once on the current
 /// normalised latent, samples the MDN (for a `.delta` model the sample is added to the current
-/// latent), feeds the normalised result back as the next input and returns it denormalised. (Feeding back the normalised sample equals normalising the returned
-/// raw latent, up to rounding.) All randomness comes from `DanceRandom(seed:)` in the order
+/// latent), feeds the normalised result back as the next input and returns it denormalised.
+/// (Feeding back the normalised result equals normalising the returned raw latent, up to
+/// rounding.) All randomness comes from `DanceRandom(seed:)` in the order
 /// `MDNSampler` documents, one sample per frame.
 ///
 /// ```swift
