@@ -34,9 +34,22 @@ public enum DanceEvaluation {
     public init() {}
   }
 
+  /// Runs with OpenBLAS on one thread (`BLASThreads`), so the report is the same bytes on every
+  /// run and machine of this kind; do not call it while other threads use OpenBLAS.
   public static func run(
     modelPath: String, dataset: FrameDataset, options: Options, outputFolder: String,
     observer: PhaseObserver = .silent
+  ) throws -> EvalReport {
+    try BLASThreads.singleThreaded {
+      try evaluate(
+        modelPath: modelPath, dataset: dataset, options: options, outputFolder: outputFolder,
+        observer: observer)
+    }
+  }
+
+  static func evaluate(
+    modelPath: String, dataset: FrameDataset, options: Options, outputFolder: String,
+    observer: PhaseObserver
   ) throws -> EvalReport {
     let file = try FloatModelFile.load(from: modelPath)
     let dance = try FloatDance(model: file)
