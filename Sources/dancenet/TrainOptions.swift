@@ -110,6 +110,9 @@ struct SequenceOptions: ParsableArguments {
   @Option(help: "What the head predicts: latent (the seed's) or delta (its change; drifts in generation).")
   var target: SequenceTarget = .latent
 
+  @Option(help: "Initial forget-gate bias of the LSTMs (1: Keras; -2: a nearly memoryless start).")
+  var forgetBias: Double = 1
+
   @Option(help: "Std of Gaussian noise added to training inputs, normalised units (0: none).")
   var inputNoise: Double = 0
 
@@ -138,6 +141,9 @@ struct SequenceOptions: ParsableArguments {
     if let d = dropoutPercent, !(0..<100).contains(d) {
       throw ValidationError("--dropout-percent must be in 0...99, got \(d)")
     }
+    guard forgetBias.isFinite && abs(forgetBias) <= 10 else {
+      throw ValidationError("--forget-bias must be a number in -10...10")
+    }
     guard inputNoise >= 0 && inputNoise.isFinite else {
       throw ValidationError("--input-noise must be 0 or more")
     }
@@ -162,6 +168,7 @@ struct SequenceOptions: ParsableArguments {
     o.resume = resume
     o.startLatents = startLatents
     o.primers = primers
+    o.forgetBias = forgetBias
     o.storage = float16 ? .float16 : .float32
     o.provenance = provenance
     return o

@@ -102,6 +102,26 @@ import Trainer
     }
   }
 
+  /// `forgetBias` moves only the forget slice, and draws nothing from the generator.
+  @Test func forgetBiasSetsOnlyTheForgetSlice() {
+    let (I, U) = (3, 4)
+    var values: [[Double]] = []
+    for forgetBias in [1.0, -2.0] {
+      let p = Parameters<Double>()
+      var rng = DanceRandom(seed: 13)
+      let lstm = LSTM("l", inputs: I, units: U, in: p, rng: &rng, forgetBias: forgetBias)
+      let bias = Array(p.values[lstm.bias.range])
+      #expect(bias == (0..<(4 * U)).map { $0 >= U && $0 < 2 * U ? forgetBias : 0 })
+      values.append(Array(p.values[lstm.kernel.range]) + Array(p.values[lstm.recurrentKernel.range]))
+    }
+    #expect(values[0] == values[1])
+    let model = SequenceModel<Float>(preset: SequenceModelTests.small, seed: 2, forgetBias: -2)
+    for l in model.lstms {
+      let b = Array(model.parameters.values[l.bias.range])
+      #expect(b[l.units..<(2 * l.units)].allSatisfy { $0 == -2 })
+    }
+  }
+
   // MARK: - Gradients (BPTT)
 
   @Test func backwardMatchesFiniteDifferencesWithCarriedState() {

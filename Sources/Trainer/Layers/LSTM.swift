@@ -9,7 +9,7 @@ import RealModule
 /// Parameters (gate order i, f, c(g), o along the 4·units axis, as Keras stores them):
 /// - `<name>.kernel`            [inputs, 4·units]  Glorot uniform
 /// - `<name>.recurrent_kernel`  [units, 4·units]   orthogonal rows (Keras' default)
-/// - `<name>.bias`              [4·units]          zeros, forget slice 1 (Keras `unit_forget_bias`)
+/// - `<name>.bias`              [4·units]          zeros, forget slice `forgetBias` (1 = Keras `unit_forget_bias`)
 ///
 /// One step, per stream (σ = logistic sigmoid, ⊙ = elementwise):
 /// ```text
@@ -71,9 +71,12 @@ public struct LSTM<Scalar: TrainScalar> {
 
   /// Creates the three tensors in `p` and initialises them. Draw order from `rng`: the kernel's
   /// Glorot uniforms (row-major), then one Gaussian per recurrent-kernel entry (row-major),
-  /// which are then orthonormalised row by row; the bias draws nothing.
+  /// which are then orthonormalised row by row; the bias draws nothing. `forgetBias` starts the
+  /// forget gate at sigmoid(forgetBias): 1 (Keras) keeps about 73% of the cell per step, -2 about
+  /// 12% (a nearly memoryless start).
   public init(
-    _ name: String, inputs: Int, units: Int, in p: Parameters<Scalar>, rng: inout DanceRandom
+    _ name: String, inputs: Int, units: Int, in p: Parameters<Scalar>, rng: inout DanceRandom,
+    forgetBias: Scalar = 1
   ) {
     precondition(inputs > 0 && units > 0)
     self.inputs = inputs
@@ -84,7 +87,7 @@ public struct LSTM<Scalar: TrainScalar> {
     p.initGlorotUniform(kernel, fanIn: inputs, fanOut: 4 * units, rng: &rng)
     for i in recurrentKernel.range { p.values[i] = DanceRandomFloats.gaussian(&rng) }
     LSTM.orthonormalizeRows(&p.values, offset: recurrentKernel.offset, rows: units, columns: 4 * units)
-    for u in units..<(2 * units) { p.values[bias.offset + u] = 1 }
+    for u in units..<(2 * units) { p.values[bias.offset + u] = forgetBias }
   }
 
   public func zeroState(batch: Int) -> State {

@@ -37,8 +37,9 @@ public final class SequenceModel<Scalar: TrainScalar> {
   public var latentSize: Int { preset.latentSize }
 
   /// Builds the layers in order (lstm1 ... lstmL, dense, mdn), each drawing its initial weights
-  /// from one `DanceRandom(seed:)` in that order.
-  public init(preset: ModelPreset, seed: UInt64) {
+  /// from one `DanceRandom(seed:)` in that order; every LSTM's forget-gate bias starts at
+  /// `forgetBias` (see `LSTM.init`).
+  public init(preset: ModelPreset, seed: UInt64, forgetBias: Scalar = 1) {
     self.preset = preset
     let p = Parameters<Scalar>()
     var rng = DanceRandom(seed: seed)
@@ -46,7 +47,9 @@ public final class SequenceModel<Scalar: TrainScalar> {
     var inputs = preset.latentSize
     for i in 0..<preset.lstmLayers {
       lstms.append(
-        LSTM("sequence.lstm\(i + 1)", inputs: inputs, units: preset.lstmUnits, in: p, rng: &rng))
+        LSTM(
+          "sequence.lstm\(i + 1)", inputs: inputs, units: preset.lstmUnits, in: p, rng: &rng,
+          forgetBias: forgetBias))
       inputs = preset.lstmUnits
     }
     self.lstms = lstms

@@ -21,6 +21,8 @@ public enum SequencePhase {
     /// how many real latents before each prime the LSTM state.
     public var startLatents = 64
     public var primers = 8
+    /// Initial forget-gate bias of every LSTM (1 = Keras; see `LSTM.init`).
+    public var forgetBias = 1.0
     public var storage = FloatModelFile.Storage.float32
     public var provenance: [String: String] = [:]
 
@@ -42,7 +44,7 @@ public enum SequencePhase {
     let (training, heldOut) = (
       latents.trainingClips.filter { $0.count >= 2 }, latents.heldOutClips.filter { $0.count >= 2 }
     )
-    let model = SequenceModel<Float>(preset: preset, seed: options.seed)
+    let model = SequenceModel<Float>(preset: preset, seed: options.seed, forgetBias: Float(options.forgetBias))
     var trainer = try SequenceTrainer(model: model, trainingClips: training, options: options.trainer)
     var log = LossLog()
     var firstEpoch = 0
