@@ -44,7 +44,8 @@ public enum SequencePhase {
     let (training, heldOut) = (
       latents.trainingClips.filter { $0.count >= 2 }, latents.heldOutClips.filter { $0.count >= 2 }
     )
-    let model = SequenceModel<Float>(preset: preset, seed: options.seed, forgetBias: Float(options.forgetBias))
+    let model = SequenceModel<Float>(
+      preset: preset, seed: options.seed, forgetBias: Float(options.forgetBias))
     var trainer = try SequenceTrainer(model: model, trainingClips: training, options: options.trainer)
     var log = LossLog()
     var firstEpoch = 0
