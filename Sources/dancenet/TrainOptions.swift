@@ -110,7 +110,9 @@ struct SequenceOptions: ParsableArguments {
   @Option(help: "What the head predicts: latent (the seed's) or delta (its change; drifts in generation).")
   var target: SequenceTarget = .latent
 
-  @Option(help: "Initial forget-gate bias of the LSTMs (1: Keras; -2: a nearly memoryless start).")
+  @Option(
+    parsing: .unconditional,
+    help: "Initial forget-gate bias of the LSTMs (1: Keras; -2: a nearly memoryless start).")
   var forgetBias: Double = 1
 
   @Option(help: "Std of Gaussian noise added to training inputs, normalised units (0: none).")

@@ -88,5 +88,9 @@ import Testing
     let (status, _, err) = try Self.run(["train-seq", "--model", root])
     #expect(status == 1)
     #expect(Self.lines(err) == ["dancenet: \(root)/latents.ckpt: not found (run encode first)"])
+    // a negative forget-gate bias is a value, not a flag
+    let (status2, _, err2) = try Self.run(["train-seq", "--model", root, "--forget-bias", "-2"])
+    #expect(status2 == 1)
+    #expect(Self.lines(err2) == ["dancenet: \(root)/latents.ckpt: not found (run encode first)"])
   }
 }
