@@ -26,7 +26,7 @@ struct ShippedModelTests {
 
   static let models = [
     Shipped(name: "tiny", dataFolder: "data/synth30k", seed: 1, frames: 30_000),
-    Shipped(name: "paper", dataFolder: "data/synth4k", seed: 2, frames: 4_000),
+    Shipped(name: "paper", dataFolder: "data/synth40k", seed: 2, frames: 40_000),
   ]
 
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
