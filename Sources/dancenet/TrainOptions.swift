@@ -121,6 +121,12 @@ struct SequenceOptions: ParsableArguments {
   @Option(help: "Chance, percent, that a stream starts a window from zero state (0: never).")
   var stateResetPercent: Int = 0
 
+  @Option(help: "Scheduled sampling: chance, percent, that an input is the model's own sample (0: never).")
+  var sampledInputPercent: Int = 0
+
+  @Option(help: "Epochs over which the sampled-input chance rises linearly to its value (0: at once).")
+  var sampledInputRampEpochs: Int = 0
+
   @Option(help: "Start latents stored in the model for generation.")
   var startLatents: Int = 64
 
@@ -152,6 +158,12 @@ struct SequenceOptions: ParsableArguments {
     guard (0...100).contains(stateResetPercent) else {
       throw ValidationError("--state-reset-percent must be in 0...100, got \(stateResetPercent)")
     }
+    guard (0...100).contains(sampledInputPercent) else {
+      throw ValidationError("--sampled-input-percent must be in 0...100, got \(sampledInputPercent)")
+    }
+    guard sampledInputRampEpochs >= 0 else {
+      throw ValidationError("--sampled-input-ramp-epochs must be 0 or more")
+    }
   }
 
   func phaseOptions(seed: UInt64, resume: Bool, provenance: [String: String])
@@ -167,6 +179,8 @@ struct SequenceOptions: ParsableArguments {
     o.trainer.inputNoise = inputNoise
     o.trainer.target = target
     o.trainer.stateResetPercent = stateResetPercent
+    o.trainer.sampledInputPercent = sampledInputPercent
+    o.trainer.sampledInputRampEpochs = sampledInputRampEpochs
     o.resume = resume
     o.startLatents = startLatents
     o.primers = primers

@@ -141,7 +141,8 @@ import Trainer
 
   // MARK: - Resume
 
-  /// Plain, and with input noise and random state resets (which draw from the epoch's generator).
+  /// Plain, and with input noise, random state resets and sampled inputs (which draw from the
+  /// epoch's generator; the sampled-input chance also depends on the epoch).
   @Test(arguments: [false, true]) func resumedRunEndsBitIdentical(regularised: Bool) throws {
     let clips = [SequenceTrainerTests.sinusoids(0..<150), SequenceTrainerTests.sinusoids(7..<90)]
     let preset = SequenceTrainerTests.preset(dropout: 20)
@@ -149,6 +150,8 @@ import Trainer
     if regularised {
       options.inputNoise = 0.1
       options.stateResetPercent = 30
+      options.sampledInputPercent = 40
+      options.sampledInputRampEpochs = 3
     }
 
     let straight = SequenceModel<Float>(preset: preset, seed: 8)

@@ -30,9 +30,10 @@ import RealModule
 ///
 /// Determinism and resume: epoch e draws everything from `DanceRandom(seed: epochSeed(seed, e))`:
 /// first the shift, `next(below: N)`; then, update by update: for each stream in order whose window
-/// carries state, one `next(below: 100)` when `stateResetPercent` > 0; B·T·D `gaussianQ12()` for
-/// the input noise when `inputNoise` > 0 (row-major over the window, padding included); the
-/// dropout masks. With both options 0 nothing extra is drawn. Stream
+/// carries state, one `next(below: 100)` when `stateResetPercent` > 0; the own-sample draws of
+/// `feedOwnSamples` when the epoch's sampled-input chance is above 0 and T ≥ 2; B·T·D
+/// `gaussianQ12()` for the input noise when `inputNoise` > 0 (row-major over the window, padding
+/// included); the dropout masks. With these options 0 nothing extra is drawn. Stream
 /// states and the skip counter start fresh each epoch, so a run resumed at an epoch boundary from
 /// (weights, `optimizer.stateArrays`, `optimizer.steps`) ends bit-identical to an uninterrupted run.
 ///
@@ -70,6 +71,14 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
     /// Chance, percent, that a stream drops its carried state and starts a window from zero;
     /// 0 = never (state is carried within an epoch's walk).
     public var stateResetPercent = 0
+    /// Scheduled sampling (Bengio et al. 2015), percent: the chance that a window's input at
+    /// step τ ≥ 1 is the model's own sample instead of the real latent, so that the state learns
+    /// to recover from its own errors as in generation; 0 = never (teacher forcing). See
+    /// `feedOwnSamples`. Needs windows of 2 or more steps (nothing to feed in the ablation).
+    public var sampledInputPercent = 0
+    /// Epochs over which the sampled-input chance rises linearly to `sampledInputPercent`
+    /// (epoch e uses (e + 1)/R of it); 0 = the full chance from the first epoch.
+    public var sampledInputRampEpochs = 0
     public var seed: UInt64 = 1
     /// Non-finite steps in a row that stop training.
     public var maxConsecutiveNonFinite = 5
@@ -90,6 +99,12 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
       }
       if stateResetPercent < 0 || stateResetPercent > 100 {
         return "state reset chance \(stateResetPercent)% must be in 0...100"
+      }
+      if sampledInputPercent < 0 || sampledInputPercent > 100 {
+        return "sampled-input chance \(sampledInputPercent)% must be in 0...100"
+      }
+      if sampledInputRampEpochs < 0 {
+        return "sampled-input ramp of \(sampledInputRampEpochs) epochs must be 0 or more"
       }
       if maxConsecutiveNonFinite < 1 { return "max consecutive non-finite steps must be >= 1" }
       return nil
@@ -266,6 +281,7 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
     let steps = plan.map(\.count).max() ?? 0
     var state = model.zeroState(batch: B)
     var consecutive = 0
+    let sampledPerMille = sampledInputPerMille(epoch: epoch)
     var (lossSum, weightSum, skipped, pairs) = (0.0, 0.0, 0, 0)
     for s in 0..<steps {
       var window = SequenceModel<Scalar>.Window(
@@ -295,6 +311,11 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
           }
           window.weights![row] = 1
         }
+      }
+      if sampledPerMille > 0 && T > 1 {
+        feedOwnSamples(
+          into: &window, realNextStarts: (0..<B).map { s < plan[$0].count ? plan[$0][s].start + 1 : nil },
+          from: state, perMille: sampledPerMille, rng: &rng)
       }
       if options.inputNoise > 0 {
         let sigma = Scalar(options.inputNoise)
