@@ -127,6 +127,9 @@ struct SequenceOptions: ParsableArguments {
   @Option(help: "Epochs over which the sampled-input chance rises linearly to its value (0: at once).")
   var sampledInputRampEpochs: Int = 0
 
+  @Option(help: "How much of a fed sample's deviation its target keeps, 0...1 (0: back to the real path).")
+  var sampledInputCarry: Double = 0
+
   @Option(help: "Start latents stored in the model for generation.")
   var startLatents: Int = 64
 
@@ -164,6 +167,9 @@ struct SequenceOptions: ParsableArguments {
     guard sampledInputRampEpochs >= 0 else {
       throw ValidationError("--sampled-input-ramp-epochs must be 0 or more")
     }
+    guard sampledInputCarry >= 0 && sampledInputCarry <= 1 else {
+      throw ValidationError("--sampled-input-carry must be in 0...1")
+    }
   }
 
   func phaseOptions(seed: UInt64, resume: Bool, provenance: [String: String])
@@ -181,6 +187,7 @@ struct SequenceOptions: ParsableArguments {
     o.trainer.stateResetPercent = stateResetPercent
     o.trainer.sampledInputPercent = sampledInputPercent
     o.trainer.sampledInputRampEpochs = sampledInputRampEpochs
+    o.trainer.sampledInputCarry = sampledInputCarry
     o.resume = resume
     o.startLatents = startLatents
     o.primers = primers

@@ -38,6 +38,7 @@ import Testing
     ["train-seq", "--model", "m", "--state-reset-percent", "101"],
     ["train-seq", "--model", "m", "--sampled-input-percent", "-5"],
     ["train-seq", "--model", "m", "--sampled-input-ramp-epochs", "-1"],
+    ["train-seq", "--model", "m", "--sampled-input-carry", "2"],
     ["generate", "--model", "m", "--out", "o"],
     ["generate", "--model", "m", "--out", "o", "--float", "--frames", "0"],
     ["generate", "--model", "m", "--out", "o", "--float", "--pi-temp", "0"],

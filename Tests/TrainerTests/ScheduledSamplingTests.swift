@@ -6,12 +6,13 @@ import Testing
 /// `SequenceTrainer`'s scheduled sampling: `sampledInputPercent`, its ramp and `feedOwnSamples`.
 @Suite struct ScheduledSamplingTests {
   static func trainer(
-    target: SequenceTarget = .latent, edit: (inout SequenceTrainer<Float>.Options) -> Void = { _ in }
+    target: SequenceTarget = .latent, carry: Double = 0, edit: (inout SequenceTrainer<Float>.Options) -> Void = { _ in }
   ) throws -> SequenceTrainer<Float> {
     var o = SequenceTrainerTests.options()
     o.windowLength = 3
     o.streams = 2
     o.target = target
+    o.sampledInputCarry = carry
     edit(&o)
     let model = SequenceModel<Float>(preset: SequenceTrainerTests.preset(), seed: 21)
     return try SequenceTrainer(
@@ -65,10 +66,13 @@ import Testing
   // MARK: - Feeding
 
   /// Every fed input is what generation would have drawn: the model stepped from the window's
-  /// state over the inputs so far, sampled at unit temperatures with the same generator.
-  @Test(arguments: [SequenceTarget.latent, .delta])
-  func everyFedInputIsTheModelsOwnSampleAndTargetsStayReal(target: SequenceTarget) throws {
-    let t = try Self.trainer(target: target)
+  /// state over the inputs so far, sampled at unit temperatures with the same generator; each
+  /// fed row's target is the real next latent moved by λ times the sample's deviation.
+  @Test(arguments: [SequenceTarget.latent, .delta], [0, 0.75])
+  func everyFedInputIsTheModelsOwnSampleAndTargetsCarryItsDeviation(
+    target: SequenceTarget, carry: Double
+  ) throws {
+    let t = try Self.trainer(target: target, carry: carry)
     let (D, O) = (t.model.latentSize, t.model.layout.outputs)
     let (original, starts) = Self.window(t)
     var fed = original
@@ -91,10 +95,14 @@ import Testing
         let row = (b * 3 + tau + 1) * D
         #expect(Array(fed.inputs[row..<(row + D)]) == z)
         #expect(z != Array(original.inputs[row..<(row + D)]))
-        // the target is still the real next latent, whatever was fed
+        // the target: the real next latent plus λ·(fed − the real latent it replaced)
         let real = Array(t.frames[((starts[b]! + tau + 1) * D)..<((starts[b]! + tau + 2) * D)])
+        let replaced = Array(original.inputs[row..<(row + D)])
         let back = target.next(current: z, sample: Array(fed.targets[row..<(row + D)]))
-        for d in 0..<D { #expect(abs(back[d] - real[d]) <= 1e-5) }
+        for d in 0..<D {
+          let expected = real[d] + Float(carry) * (z[d] - replaced[d])
+          #expect(abs(back[d] - expected) <= 1e-5)
+        }
         next += z
       }
       x = next
@@ -128,11 +136,14 @@ import Testing
 
   @Test func sampledInputsAreSeededChangeTheUpdatesAndLeaveTheAblationAlone() throws {
     let clips = [SequenceTrainerTests.backAndForth(0..<200, seed: 11)]
-    func trainedWeights(percent: Int, stateless: Bool = false, seed: UInt64 = 3) throws -> [Float] {
+    func trainedWeights(percent: Int, carry: Double = 0, stateless: Bool = false, seed: UInt64 = 3)
+      throws -> [Float]
+    {
       let model = SequenceModel<Float>(preset: SequenceTrainerTests.preset(), seed: 12)
       var o = SequenceTrainerTests.options(stateless: stateless)
       o.sampledInputPercent = percent
       o.sampledInputRampEpochs = 2
+      o.sampledInputCarry = carry
       o.seed = seed
       var trainer = try SequenceTrainer(model: model, trainingClips: clips, options: o)
       for e in 0..<2 { _ = try trainer.trainEpoch(e) }
@@ -143,6 +154,7 @@ import Testing
     #expect(sampled != plain)
     #expect(try trainedWeights(percent: 50) == sampled)
     #expect(try trainedWeights(percent: 50, seed: 4) != sampled)
+    #expect(try trainedWeights(percent: 50, carry: 0.9) != sampled)
     #expect(try trainedWeights(percent: 100, stateless: true) == trainedWeights(percent: 0, stateless: true))
   }
 
@@ -156,5 +168,7 @@ import Testing
     #expect(message { $0.sampledInputPercent = 101 }.contains("sampled-input chance 101%"))
     #expect(message { $0.sampledInputPercent = -1 }.contains("sampled-input chance -1%"))
     #expect(message { $0.sampledInputRampEpochs = -2 }.contains("ramp of -2 epochs"))
+    #expect(message { $0.sampledInputCarry = 1.5 }.contains("sampled-input carry 1.5"))
+    #expect(message { $0.sampledInputCarry = .nan }.contains("sampled-input carry"))
   }
 }

@@ -79,6 +79,11 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
     /// Epochs over which the sampled-input chance rises linearly to `sampledInputPercent`
     /// (epoch e uses (e + 1)/R of it); 0 = the full chance from the first epoch.
     public var sampledInputRampEpochs = 0
+    /// λ in 0...1: how much of a fed sample's deviation from the real latent its target keeps.
+    /// 0 (classic scheduled sampling): the target stays the real next latent, so the model learns
+    /// to snap back to the real path; 1: the target moves with the sample, so the model learns
+    /// to continue from where its own sample put it. See `feedOwnSamples`.
+    public var sampledInputCarry = 0.0
     public var seed: UInt64 = 1
     /// Non-finite steps in a row that stop training.
     public var maxConsecutiveNonFinite = 5
@@ -105,6 +110,9 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
       }
       if sampledInputRampEpochs < 0 {
         return "sampled-input ramp of \(sampledInputRampEpochs) epochs must be 0 or more"
+      }
+      if !(sampledInputCarry >= 0 && sampledInputCarry <= 1) {
+        return "sampled-input carry \(sampledInputCarry) must be in 0...1"
       }
       if maxConsecutiveNonFinite < 1 { return "max consecutive non-finite steps must be >= 1" }
       return nil
