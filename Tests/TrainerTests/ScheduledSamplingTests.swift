@@ -6,7 +6,8 @@ import Testing
 /// `SequenceTrainer`'s scheduled sampling: `sampledInputPercent`, its ramp and `feedOwnSamples`.
 @Suite struct ScheduledSamplingTests {
   static func trainer(
-    target: SequenceTarget = .latent, carry: Double = 0, edit: (inout SequenceTrainer<Float>.Options) -> Void = { _ in }
+    target: SequenceTarget = .latent, carry: Double = 0,
+    edit: (inout SequenceTrainer<Float>.Options) -> Void = { _ in }
   ) throws -> SequenceTrainer<Float> {
     var o = SequenceTrainerTests.options()
     o.windowLength = 3
