@@ -75,6 +75,7 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
     /// step τ ≥ 1 is the model's own sample instead of the real latent, so that the state learns
     /// to recover from its own errors as in generation; 0 = never (teacher forcing). See
     /// `feedOwnSamples`. Needs windows of 2 or more steps (nothing to feed in the ablation).
+    /// Measured on tiny at 50%: worse dances at every `sampledInputCarry` (models/tiny card).
     public var sampledInputPercent = 0
     /// Epochs over which the sampled-input chance rises linearly to `sampledInputPercent`
     /// (epoch e uses (e + 1)/R of it); 0 = the full chance from the first epoch.
