@@ -110,6 +110,9 @@ struct SequenceOptions: ParsableArguments {
   @Option(help: "What the head predicts: latent (the seed's) or delta (its change; drifts in generation).")
   var target: SequenceTarget = .latent
 
+  @Option(help: "Axes the sequence model sees: standard (each latent dimension) or principal (of the steps).")
+  var latentAxes: LatentNormalizer.Axes = .standard
+
   @Option(
     parsing: .unconditional,
     help: "Initial forget-gate bias of the LSTMs (1: Keras; -2: a nearly memoryless start).")
@@ -184,6 +187,7 @@ struct SequenceOptions: ParsableArguments {
     o.trainer.dropoutPercent = dropoutPercent
     o.trainer.inputNoise = inputNoise
     o.trainer.target = target
+    o.trainer.latentAxes = latentAxes
     o.trainer.stateResetPercent = stateResetPercent
     o.trainer.sampledInputPercent = sampledInputPercent
     o.trainer.sampledInputRampEpochs = sampledInputRampEpochs
@@ -199,6 +203,7 @@ struct SequenceOptions: ParsableArguments {
 }
 
 extension SequenceTarget: ExpressibleByArgument {}
+extension LatentNormalizer.Axes: ExpressibleByArgument {}
 
 // MARK: - Helpers
 

@@ -34,6 +34,7 @@ import Testing
     ["train", "--data", "x", "--out", "y", "--held-out-percent", "100"],
     ["train-seq", "--model", "m", "--input-noise", "-1"],
     ["train-seq", "--model", "m", "--target", "velocity"],
+    ["train-seq", "--model", "m", "--latent-axes", "diagonal"],
     ["train-seq", "--model", "m", "--forget-bias", "nan"],
     ["train-seq", "--model", "m", "--state-reset-percent", "101"],
     ["train-seq", "--model", "m", "--sampled-input-percent", "-5"],

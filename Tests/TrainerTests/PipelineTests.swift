@@ -94,6 +94,35 @@ import Trainer
     }
   }
 
+  /// `--latent-axes principal`: the model file carries the rotation the trainer fitted, the
+  /// dance read back from it normalises bit for bit as the trainer did, and a resume on other
+  /// axes is refused.
+  @Test func principalAxesTravelWithTheModel() throws {
+    let data = Self.dataset()
+    let dir = Self.tempDir("axes")
+    defer { try? FileManager.default.removeItem(atPath: dir.path) }
+    try VAEPhase.run(dataset: data, in: dir, options: vaeOptions(epochs: 1))
+    try EncodePhase.run(dataset: data, in: dir)
+    var options = seqOptions(epochs: 1)
+    options.trainer.latentAxes = .principal
+    let file = try SequencePhase.run(in: dir, options: options)
+    #expect(file.metadata[LatentNormalizer.Axes.metadataKey] == "principal")
+    #expect(file.tensors[LatentNormalizer.rotationName]?.values.count == 16)
+    let latents = try EncodePhase.load(from: dir)
+    let fitted = try LatentNormalizer.fit(clips: latents.trainingClips, axes: .principal)
+    let dance = try FloatDance(model: try FloatModelFile.load(from: dir.model))
+    #expect(dance.normalizer == fitted)
+    #expect(dance.normalizer.axes == .principal)
+    var other = seqOptions(epochs: 2, resume: true)
+    other.trainer.latentAxes = .standard
+    do {
+      try SequencePhase.run(in: dir, options: other)
+      Issue.record("resumed a principal-axes checkpoint on standard axes")
+    } catch {
+      #expect("\(error)".contains("trained on principal latent axes, not standard"))
+    }
+  }
+
   /// The sequence model may learn from a longer dance than the VAE saw (`encode --data` another
   /// folder): the model's data, frame count and held-out ranges follow the encoded folder, and the
   /// VAE's folder is kept apart.

@@ -28,7 +28,7 @@ public final class FloatDance {
     try Self.assign(sequence.parameters, from: file)
     sequence.target = try SequenceTarget.recorded(in: file.metadata)
     var arrays: [String: [Float]] = [:]
-    for name in [LatentNormalizer.meanName, LatentNormalizer.stdName] {
+    for name in [LatentNormalizer.meanName, LatentNormalizer.stdName, LatentNormalizer.rotationName] {
       arrays[name] = file.tensors[name]?.values
     }
     normalizer = try LatentNormalizer(namedArrays: arrays)

@@ -60,6 +60,12 @@ public enum SequencePhase {
             "\(dir.sequenceCheckpoint): trained with target \(trained.rawValue), not "
               + "\(options.trainer.target.rawValue); resume with the same --target")
         }
+        let axes = ckpt.metadata[LatentNormalizer.Axes.metadataKey] ?? "standard"
+        guard axes == options.trainer.latentAxes.rawValue else {
+          throw FileIOError(
+            "\(dir.sequenceCheckpoint): trained on \(axes) latent axes, not "
+              + "\(options.trainer.latentAxes.rawValue); resume with the same --latent-axes")
+        }
         try ckpt.restore(into: model.parameters)
         try ckpt.restore(into: &trainer.optimizer)
         firstEpoch = ckpt.epoch
@@ -98,6 +104,7 @@ public enum SequencePhase {
       }
       ckpt.metadata = options.provenance
       ckpt.metadata[SequenceTarget.metadataKey] = options.trainer.target.rawValue
+      ckpt.metadata[LatentNormalizer.Axes.metadataKey] = trainer.normalizer.axes.rawValue
       try ckpt.save(to: dir.sequenceCheckpoint)
       try log.write(to: dir, phase: "seq", title: "sequence model NLL per step")
       let skipped = report.skippedSteps > 0 ? " (\(report.skippedSteps) non-finite steps skipped)" : ""
@@ -130,6 +137,7 @@ public enum SequencePhase {
     file.metadata["provenance.sequence_epochs"] = String(options.epochs)
     file.metadata["provenance.sequence_mode"] = options.trainer.stateless ? "stateless" : "stateful"
     file.metadata[SequenceTarget.metadataKey] = options.trainer.target.rawValue
+    file.metadata[LatentNormalizer.Axes.metadataKey] = trainer.normalizer.axes.rawValue
     file.metadata["provenance.sequence_seconds"] = String(format: "%.1f", seconds)
     if let v = vaeCkpt.metadata["provenance.vae_seconds"] { file.metadata["provenance.vae_seconds"] = v }
     try file.save(to: dir.model)

@@ -64,6 +64,9 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
     /// What the head predicts; the trainer sets the model's `target` to it. Default `latent`:
     /// `delta` fits far better but its generated dances drift off the data (`SequenceTarget`).
     public var target = SequenceTarget.latent
+    /// The axes of the normalised latents the model sees (`LatentNormalizer.Axes`); used when
+    /// the trainer fits its own normalizer.
+    public var latentAxes = LatentNormalizer.Axes.standard
     /// Standard deviation of Gaussian noise added to every training input latent, in normalised
     /// units (targets stay clean); 0 = none. It keeps the model from leaning on exact input
     /// values and, at generation, from the small errors of its own samples.
@@ -168,7 +171,7 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
       norm = normalizer
     } else {
       do throws(LatentNormalizerError) {
-        norm = try LatentNormalizer.fit(clips: trainingClips)
+        norm = try LatentNormalizer.fit(clips: trainingClips, axes: options.latentAxes)
       } catch {
         throw .invalidData(error.description)
       }
