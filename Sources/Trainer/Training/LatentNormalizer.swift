@@ -156,6 +156,11 @@ public struct LatentNormalizer: Sendable, Equatable {
   }
 
   /// R for `fit`: eigenvectors of the step covariance of standardised clips, as Float.
+  ///
+  /// The covariance is summed here in plain Double loops rather than by
+  /// `FrechetDistance.meanAndCovariance`, whose BLAS product may round differently with another
+  /// OpenBLAS thread count: R sets every input the model is trained on, so it must be the same
+  /// bytes on every machine of this kind (the shipped paper model's R was made by this code).
   static func principalAxes<S: TrainScalar>(of clips: [[[S]]], dims D: Int)
     throws(LatentNormalizerError) -> [Float]
   {
