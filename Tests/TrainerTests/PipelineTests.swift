@@ -42,6 +42,18 @@ import Trainer
     return o
   }
 
+  /// Resuming `dir` with `options` must fail with a message containing `message`.
+  func expectResumeRefused(
+    in dir: ModelDirectory, options: SequencePhase.Options, saying message: String
+  ) {
+    do {
+      try SequencePhase.run(in: dir, options: options)
+      Issue.record("resume was accepted; expected: \(message)")
+    } catch {
+      #expect("\(error)".contains(message))
+    }
+  }
+
   @Test func resumedTrainingEndsWithTheSameWeights() throws {
     let data = Self.dataset()
     let straight = Self.tempDir("straight")
@@ -86,12 +98,7 @@ import Trainer
     // resuming with another target is refused, naming both
     var other = seqOptions(epochs: 2, resume: true)
     other.trainer.target = .delta
-    do {
-      try SequencePhase.run(in: dir, options: other)
-      Issue.record("resumed a delta checkpoint as a latent model")
-    } catch {
-      #expect("\(error)".contains("trained with target latent, not delta"))
-    }
+    expectResumeRefused(in: dir, options: other, saying: "trained with target latent, not delta")
   }
 
   /// `--latent-axes principal`: the model file carries the rotation the trainer fitted, the
@@ -115,12 +122,8 @@ import Trainer
     #expect(dance.normalizer.axes == .principal)
     var other = seqOptions(epochs: 2, resume: true)
     other.trainer.latentAxes = .standard
-    do {
-      try SequencePhase.run(in: dir, options: other)
-      Issue.record("resumed a principal-axes checkpoint on standard axes")
-    } catch {
-      #expect("\(error)".contains("trained on principal latent axes, not standard"))
-    }
+    expectResumeRefused(
+      in: dir, options: other, saying: "trained on principal latent axes, not standard")
   }
 
   /// The sequence model may learn from a longer dance than the VAE saw (`encode --data` another
