@@ -1,19 +1,35 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
-// MARK: - Targets
+// MARK: - Module map (data flows down; each module may depend only on those above it)
 //
-// Int8Runtime  standard library only; integer-only; Embedded-Swift clean (firmware-sim builds it).
-// ImageIO      PNG through libpng's simplified png_image API (no longjmp crosses Swift frames).
-// Trainer      float32 training; depends on Int8Runtime (RNG, presets, format definitions).
-// Quantize     float -> int8 conversion and int8 storage accounting.
-// dancenet     the command-line tool: argument parsing and wiring only.
+//   Int8Runtime    the contracts every side shares: container reader and format constants,
+//                  presets and layer specs, MDN layout, DanceRandom; the integer path.
+//                  Standard library only, integer-only, Embedded-Swift clean (firmware-sim).
+//   FloatRandom    float views of DanceRandom's draws, for the float side. <- Int8Runtime
+//   FileAccess     POSIX file access with one-line errors: atomic writes, whole-file reads,
+//                  read-only memory maps. Foundation only.
+//   ImageIO        PNG through libpng's simplified API, images, plots, contact sheets.
+//                  <- FileAccess, system libpng
+//   ModelFiles     container writer, float16 storage, the float model file, checkpoints.
+//                  <- Int8Runtime, FileAccess (no BLAS, no training code)
+//   SynthDancer    the built-in synthetic dancer (the training data's kind).
+//                  <- Int8Runtime, FloatRandom, ImageIO
+//   Trainer        float32 tensors, layers (forward + backward), losses, optimisers, datasets,
+//                  training phases, the float generator. <- all modules above but
+//                  SynthDancer; OpenBLAS
+//   Evaluation     image and dance measures, eval reports. <- Trainer, ModelFiles, ImageIO
+//   Quantize       calibration, float -> int8 conversion, int8 writer, accuracy report.
+//                  <- Trainer, Evaluation, ModelFiles, Int8Runtime
+//   dancenet       the command-line tool, one file per command: parsing and wiring, no maths.
 
 let package = Package(
   name: "dancenet",
   products: [
     .executable(name: "dancenet", targets: ["dancenet"]),
     .library(name: "Int8Runtime", targets: ["Int8Runtime"]),
+    .library(name: "FloatRandom", targets: ["FloatRandom"]),
+    .library(name: "SynthDancer", targets: ["SynthDancer"]),
     .library(name: "Trainer", targets: ["Trainer"]),
   ],
   dependencies: [
@@ -28,25 +44,58 @@ let package = Package(
       name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"])]),
     .target(name: "Int8Runtime"),
-    .target(name: "ImageIO", dependencies: ["CPNG"]),
+    .target(name: "FloatRandom", dependencies: ["Int8Runtime"]),
+    .target(name: "FileAccess"),
+    .target(name: "ImageIO", dependencies: ["CPNG", "FileAccess"]),
+    .target(name: "ModelFiles", dependencies: ["Int8Runtime", "FileAccess"]),
+    .target(name: "SynthDancer", dependencies: ["Int8Runtime", "FloatRandom", "ImageIO"]),
     .target(
       name: "Trainer",
       dependencies: [
-        "Int8Runtime", "ImageIO", "CBLAS", .product(name: "Numerics", package: "swift-numerics"),
+        "Int8Runtime", "FloatRandom", "FileAccess", "ModelFiles", "ImageIO", "CBLAS",
+        .product(name: "Numerics", package: "swift-numerics"),
       ]),
-    .target(name: "Quantize", dependencies: ["Int8Runtime", "Trainer"]),
+    .target(
+      name: "Evaluation",
+      dependencies: ["Int8Runtime", "FileAccess", "ModelFiles", "ImageIO", "Trainer"]),
+    .target(
+      name: "Quantize",
+      dependencies: ["Int8Runtime", "FileAccess", "ModelFiles", "Trainer", "Evaluation"]),
     .executableTarget(
       name: "dancenet",
       dependencies: [
-        "Int8Runtime", "ImageIO", "Trainer", "Quantize",
+        "Int8Runtime", "FileAccess", "ImageIO", "ModelFiles", "SynthDancer", "Trainer",
+        "Evaluation", "Quantize",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
-    // MARK: - Tests (one target per module, Swift Testing)
+    // MARK: - Tests (one target per module, Swift Testing; shared helpers in TestSupport)
+    .target(
+      name: "TestSupport", dependencies: ["Trainer", "FloatRandom", "FileAccess"], path: "Tests/TestSupport"),
     .testTarget(name: "Int8RuntimeTests", dependencies: ["Int8Runtime"]),
-    .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
-    .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Int8Runtime", "ImageIO"]),
+    .testTarget(name: "FileAccessTests", dependencies: ["FileAccess", "TestSupport"]),
+    .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "FileAccess"]),
+    .testTarget(
+      name: "ModelFilesTests",
+      dependencies: [
+        "ModelFiles", "Int8Runtime", "FloatRandom", "FileAccess", "Trainer", "TestSupport",
+      ]),
+    .testTarget(
+      name: "SynthDancerTests", dependencies: ["SynthDancer", "Int8Runtime", "ImageIO"]),
+    .testTarget(
+      name: "TrainerTests",
+      dependencies: [
+        "Trainer", "Int8Runtime", "FloatRandom", "ModelFiles", "FileAccess", "ImageIO",
+        "SynthDancer", "TestSupport",
+      ]),
+    .testTarget(
+      name: "EvaluationTests",
+      dependencies: [
+        "Evaluation", "Trainer", "ModelFiles", "Int8Runtime", "FloatRandom", "FileAccess",
+        "ImageIO", "SynthDancer", "TestSupport",
+      ]),
     .testTarget(name: "QuantizeTests", dependencies: ["Quantize", "Int8Runtime"]),
-    .testTarget(name: "CLITests", dependencies: ["dancenet", "ImageIO"]),
+    .testTarget(
+      name: "CLITests", dependencies: ["dancenet", "ImageIO", "FileAccess", "TestSupport"]),
   ]
 )

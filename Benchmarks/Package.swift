@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
 // MARK: - dancenet benchmarks
@@ -18,7 +18,7 @@ let package = Package(
       name: "SynthBenchmark",
       dependencies: [
         .product(name: "Benchmark", package: "benchmark"),
-        .product(name: "Trainer", package: "dancenet"),
+        .product(name: "SynthDancer", package: "dancenet"),
       ],
       path: "Benchmarks/SynthBenchmark",
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
@@ -27,6 +27,8 @@ let package = Package(
       dependencies: [
         .product(name: "Benchmark", package: "benchmark"),
         .product(name: "Trainer", package: "dancenet"),
+        .product(name: "SynthDancer", package: "dancenet"),
+        .product(name: "FloatRandom", package: "dancenet"),
         .product(name: "Int8Runtime", package: "dancenet"),
       ],
       path: "Benchmarks/TrainingBenchmark",

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what it needs, builds, runs every test target in a debug build,
-# then the release-only tests (paper-sized or tiny-preset training work) in a release build.
+# The whole test suite: installs what it needs, lints, compiles the integer runtime for a
+# microcontroller, builds, runs every test target in a debug build, then the release-only tests
+# (paper-sized or tiny-preset training work) in a release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+# Style: the .swift-format rules, warnings fail the run.
+swift format lint --strict -r Sources Tests Package.swift
+# The integer runtime stays Embedded-Swift clean: compile it for a Cortex-M4 (no link).
+swift build --triple armv7em-none-none-eabi --target Int8Runtime --scratch-path .build-embedded \
+  -Xswiftc -enable-experimental-feature -Xswiftc Embedded -Xswiftc -wmo
 swift build --build-tests
 swift test --skip-build
 swift build -c release --build-tests -Xswiftc -enable-testing

@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 
 // MARK: - FrameFolder
@@ -80,11 +81,11 @@ public enum FrameFolder {
     var info = stat()
     guard stat(folder, &info) == 0 else {
       if errno == ENOENT { throw .noSuchFolder(path: folder) }
-      throw .cannotList(path: folder, reason: AtomicFile.systemReason())
+      throw .cannotList(path: folder, reason: systemErrorText())
     }
     guard (info.st_mode & S_IFMT) == S_IFDIR else { throw .notAFolder(path: folder) }
     guard let dir = opendir(folder) else {
-      throw .cannotList(path: folder, reason: AtomicFile.systemReason())
+      throw .cannotList(path: folder, reason: systemErrorText())
     }
     defer { closedir(dir) }
     var names: [String] = []

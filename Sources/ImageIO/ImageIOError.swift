@@ -1,3 +1,5 @@
+import FileAccess
+
 // MARK: - ImageIOError
 
 /// Every problem a user can cause while reading or writing images and frame folders.
@@ -8,8 +10,8 @@
 /// catch { print(error) }   // frames/3.png: not a PNG file
 /// ```
 public enum ImageIOError: Error, CustomStringConvertible, Equatable, Sendable {
-  /// The file could not be opened or read; `reason` is the system's words (strerror).
-  case cannotRead(path: String, reason: String)
+  /// The file could not be read or written (`AtomicFile`: the system's words, strerror).
+  case file(FileIOError)
   /// The file exists but holds no bytes.
   case emptyFile(path: String)
   /// The file does not start with the 8-byte PNG signature.
@@ -38,7 +40,8 @@ public enum ImageIOError: Error, CustomStringConvertible, Equatable, Sendable {
   /// The file or folder the error is about.
   public var path: String {
     switch self {
-    case .cannotRead(let p, _), .emptyFile(let p), .notPNG(let p), .damaged(let p, _),
+    case .file(let e): return e.path
+    case .emptyFile(let p), .notPNG(let p), .damaged(let p, _),
       .tooManyPixels(let p, _, _, _), .wrongSize(let p, _, _, _, _), .invalidSize(let p, _, _),
       .cannotWrite(let p, _), .noSuchFolder(let p), .notAFolder(let p), .cannotList(let p, _),
       .noFrames(let p), .duplicateFrameNumber(let p, _, _):
@@ -49,7 +52,7 @@ public enum ImageIOError: Error, CustomStringConvertible, Equatable, Sendable {
   /// The problem, without the path.
   public var problem: String {
     switch self {
-    case .cannotRead(_, let reason): return "cannot read (\(reason))"
+    case .file(let e): return e.problem
     case .emptyFile: return "empty file (0 bytes)"
     case .notPNG: return "not a PNG file"
     case .damaged(_, let message): return "damaged PNG (libpng: \(message))"

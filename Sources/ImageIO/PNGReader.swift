@@ -1,4 +1,5 @@
 import CPNG
+import FileAccess
 
 // MARK: - PNGFile (reading)
 
@@ -39,7 +40,8 @@ public enum PNGFile {
   public static func readGray(
     path: String, maximumPixels: Int = defaultMaximumPixels
   ) throws(ImageIOError) -> GrayImage {
-    let bytes = try AtomicFile.read(path)
+    let bytes: [UInt8]
+    do { bytes = try AtomicFile.read(path) } catch { throw .file(error) }
     return try decodeGray(bytes, path: path, maximumPixels: maximumPixels)
   }
 

@@ -1,4 +1,5 @@
 import CPNG
+import FileAccess
 
 // MARK: - PNGFile (writing)
 
@@ -14,13 +15,13 @@ extension PNGFile {
   /// Writes `image` as an 8-bit gray PNG at `path`, atomically.
   public static func write(_ image: GrayImage, to path: String) throws(ImageIOError) {
     let bytes = try encode(image.pixels, image.width, image.height, SampleFormat.gray, path: path)
-    try AtomicFile.write(bytes, to: path)
+    do { try AtomicFile.write(bytes, to: path) } catch { throw .file(error) }
   }
 
   /// Writes `image` as an 8-bit RGB PNG at `path`, atomically.
   public static func write(_ image: RGBImage, to path: String) throws(ImageIOError) {
     let bytes = try encode(image.pixels, image.width, image.height, SampleFormat.rgb, path: path)
-    try AtomicFile.write(bytes, to: path)
+    do { try AtomicFile.write(bytes, to: path) } catch { throw .file(error) }
   }
 
   /// An 8-bit gray PNG file's bytes.

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Evaluation
 import Foundation
+import ModelFiles
 import Trainer
 
 // MARK: - eval

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImageIO
+import ModelFiles
 import Trainer
 
 // MARK: - generate

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import ImageIO
 import Synchronization
+import SynthDancer
 import Trainer
 
 // MARK: - synth

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 // MARK: - train, generate, eval and inspect: flags and bad inputs, run as a real process
@@ -7,13 +8,11 @@ import Testing
 /// line naming the thing and the problem. Every failure exits non-zero and writes no file.
 @Suite struct ModelCLITests {
   static func run(_ arguments: [String]) throws -> (Int32, String, String) {
-    try SynthCLITests.run(arguments)
+    try DancenetProcess.run(arguments)
   }
 
   static func folder() throws -> String {
-    let path = SynthCLITests.temporaryFolder()
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
+    makeTemporaryFolder("model-cli")
   }
 
   /// The stderr lines that are not empty.

@@ -1,3 +1,4 @@
+import FileAccess
 import ImageIO
 import Testing
 
@@ -109,10 +110,10 @@ import Testing
     let tmp = TempFolder()
     defer { tmp.remove() }
     let missing = tmp.file("nope.png")
-    #expect(throws: ImageIOError.cannotRead(path: missing, reason: "No such file or directory")) {
+    #expect(throws: ImageIOError.file(.cannotRead(missing, "No such file or directory"))) {
       try PNGFile.readGray(path: missing)
     }
-    #expect(throws: ImageIOError.cannotRead(path: tmp.path, reason: "is a folder")) {
+    #expect(throws: ImageIOError.file(.cannotRead(tmp.path, "is a folder"))) {
       try PNGFile.readGray(path: tmp.path)
     }
   }
@@ -121,7 +122,7 @@ import Testing
     let tmp = TempFolder()
     defer { tmp.remove() }
     let path = tmp.file("no/such/dir/x.png")
-    #expect(throws: ImageIOError.cannotWrite(path: path, reason: "No such file or directory")) {
+    #expect(throws: ImageIOError.file(.cannotWrite(path, "No such file or directory"))) {
       try PNGFile.write(GrayImage(width: 2, height: 2), to: path)
     }
     #expect(throws: ImageIOError.invalidSize(path: "(memory)", width: 0, height: 3)) {

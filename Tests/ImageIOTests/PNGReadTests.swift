@@ -1,4 +1,5 @@
 import CPNG
+import FileAccess
 import ImageIO
 import Testing
 

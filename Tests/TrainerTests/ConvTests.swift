@@ -1,4 +1,5 @@
 import Int8Runtime
+import TestSupport
 import Testing
 
 @testable import Trainer

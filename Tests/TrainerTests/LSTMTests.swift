@@ -1,5 +1,6 @@
 import Int8Runtime
 import RealModule
+import TestSupport
 import Testing
 import Trainer
 
@@ -115,7 +116,7 @@ import Trainer
       values.append(Array(p.values[lstm.kernel.range]) + Array(p.values[lstm.recurrentKernel.range]))
     }
     #expect(values[0] == values[1])
-    let model = SequenceModel<Float>(preset: SequenceModelTests.small, seed: 2, forgetBias: -2)
+    let model = SequenceModel<Float>(preset: TestPresets.smallSequence, seed: 2, forgetBias: -2)
     for l in model.lstms {
       let b = Array(model.parameters.values[l.bias.range])
       #expect(b[l.units..<(2 * l.units)].allSatisfy { $0 == -2 })

@@ -1,3 +1,4 @@
+import FloatRandom
 import Int8Runtime
 import Testing
 import Trainer

@@ -1,5 +1,6 @@
 import Int8Runtime
 import RealModule
+import TestSupport
 import Testing
 import Trainer
 
@@ -128,7 +129,7 @@ import Trainer
   // MARK: - Generation loop
 
   @Test func generatorNormalisesInAndDenormalisesOut() throws {
-    let preset = SequenceModelTests.small
+    let preset = TestPresets.smallSequence
     let model = SequenceModel<Double>(preset: preset, seed: 6)
     let norm = try LatentNormalizer(mean: [1, -2, 0.5], std: [2, 0.5, 4])
     let sampler = try MDNSampler(layout: model.layout, piTemperature: 0, sigmaTemperature: 0)
@@ -154,7 +155,7 @@ import Trainer
   }
 
   @Test func generatorIsDeterministicPerSeed() throws {
-    let model = SequenceModel<Float>(preset: SequenceModelTests.small, seed: 10)
+    let model = SequenceModel<Float>(preset: TestPresets.smallSequence, seed: 10)
     let norm = try LatentNormalizer(mean: [0, 0, 0], std: [1, 1, 1])
     let sampler = try MDNSampler(layout: model.layout, piTemperature: 1, sigmaTemperature: 1)
     func run(_ seed: UInt64) throws -> [[Float]] {

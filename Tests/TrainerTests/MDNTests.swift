@@ -1,5 +1,6 @@
 import Int8Runtime
 import RealModule
+import TestSupport
 import Testing
 import Trainer
 

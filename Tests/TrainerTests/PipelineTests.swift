@@ -1,6 +1,9 @@
+import FileAccess
 import Foundation
 import ImageIO
 import Int8Runtime
+import ModelFiles
+import SynthDancer
 import Testing
 import Trainer
 

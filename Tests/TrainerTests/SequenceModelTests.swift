@@ -1,18 +1,13 @@
 import Int8Runtime
+import TestSupport
 import Testing
 import Trainer
 
 @Suite struct SequenceModelTests {
-  /// A sequence model small enough for float64 gradient checks.
-  static let small = ModelPreset(
-    name: "seq-test", frameHeight: 8, frameWidth: 8, latentSize: 3, encoderChannels: [2],
-    encoderHidden: 4, decoderExpand: 2, decoderChannels: [2], lstmLayers: 2, lstmUnits: 4,
-    dropoutPercent: 25, denseUnits: 5, mixtures: 2)
-
   // MARK: - Structure
 
   @Test func parametersFollowThePresetLayerList() {
-    for preset in [SequenceModelTests.small, .tiny] {
+    for preset in [TestPresets.smallSequence, .tiny] {
       let model = SequenceModel<Float>(preset: preset, seed: 1)
       let layers = preset.sequenceLayers
       #expect(model.parameters.count == layers.totalParameters)
@@ -42,7 +37,7 @@ import Trainer
   // MARK: - Stepping equals windows
 
   @Test func steppingOneLatentAtATimeEqualsOneWindow() {
-    let model = SequenceModel<Double>(preset: SequenceModelTests.small, seed: 2)
+    let model = SequenceModel<Double>(preset: TestPresets.smallSequence, seed: 2)
     let (T, D, O) = (5, 3, model.layout.outputs)
     let z = GradientCheck.randomVector(T * D, seed: 3)
     var windowState = model.zeroState(batch: 1)
@@ -68,7 +63,7 @@ import Trainer
   }
 
   @Test func streamsInABatchAreIndependent() {
-    let model = SequenceModel<Double>(preset: SequenceModelTests.small, seed: 5)
+    let model = SequenceModel<Double>(preset: TestPresets.smallSequence, seed: 5)
     let (T, D) = (4, 3)
     let x = GradientCheck.randomVector(2 * T * D, seed: 6)  // [B=2, T, D]
     let y = GradientCheck.randomVector(2 * T * D, seed: 7)
@@ -89,7 +84,7 @@ import Trainer
   // MARK: - Gradient of the whole model
 
   @Test func wholeModelGradientMatchesFiniteDifferences() {
-    let model = SequenceModel<Double>(preset: SequenceModelTests.small, seed: 8)
+    let model = SequenceModel<Double>(preset: TestPresets.smallSequence, seed: 8)
     let p = model.parameters
     let (B, T, D) = (2, 3, 3)
     // biases are zero after init; randomise them too so every gradient is exercised

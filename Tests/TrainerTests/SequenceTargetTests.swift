@@ -1,5 +1,7 @@
+import FileAccess
 import Foundation
 import Int8Runtime
+import TestSupport
 import Testing
 import Trainer
 
@@ -24,7 +26,7 @@ import Trainer
   /// With every MDN mean 0 and sigma-temperature 0, a delta model holds its start latent and a
   /// latent model jumps to the normalizer's mean.
   @Test(arguments: SequenceTarget.allCases) func zeroMeansFreezeADeltaModel(_ target: SequenceTarget) throws {
-    let model = SequenceModel<Float>(preset: SequenceModelTests.small, seed: 3)
+    let model = SequenceModel<Float>(preset: TestPresets.smallSequence, seed: 3)
     model.target = target
     for name in ["sequence.mdn.kernel", "sequence.mdn.bias"] {
       let slot = try #require(model.parameters.slot(named: name))
@@ -44,7 +46,7 @@ import Trainer
 
   /// Held-out NLL of a delta model is the NLL of the deltas: the same windows by hand.
   @Test func heldOutNLLOfADeltaModelScoresTheDeltas() {
-    let model = SequenceModel<Double>(preset: SequenceModelTests.small, seed: 4)
+    let model = SequenceModel<Double>(preset: TestPresets.smallSequence, seed: 4)
     model.target = .delta
     let clip: [[Double]] = (0..<9).map { t in [sin(Double(t)), cos(0.5 * Double(t)), 0.1 * Double(t)] }
     let got = model.meanNLL(clips: [clip], mode: .stateful, windowLength: 4)

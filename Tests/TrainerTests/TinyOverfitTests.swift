@@ -1,5 +1,6 @@
 import Foundation
 import Int8Runtime
+import SynthDancer
 import Testing
 import Trainer
 

@@ -1,5 +1,6 @@
 import Foundation
 import Int8Runtime
+import TestSupport
 import Testing
 import Trainer
 

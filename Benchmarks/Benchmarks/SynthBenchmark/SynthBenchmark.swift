@@ -1,5 +1,5 @@
 import Benchmark
-import Trainer
+import SynthDancer
 
 // MARK: - Synthetic dancer throughput
 //

@@ -1,5 +1,7 @@
 import Benchmark
+import FloatRandom
 import Int8Runtime
+import SynthDancer
 import Trainer
 
 // MARK: - Training speed

@@ -74,20 +74,3 @@ extension Double: TrainScalar {
       blasint(ldc))
   }
 }
-
-// MARK: - Random draws as floats
-
-/// Float views of `DanceRandom` draws, used by initialisers, dropout and the reparameterisation.
-public enum DanceRandomFloats {
-  /// Uniform on [0, 1) with 24 bits: (next() >> 8) * 2^-24.
-  @inlinable
-  public static func uniform<T: TrainScalar>(_ rng: inout DanceRandom) -> T {
-    T(rng.next() >> 8) * T(1.0 / 16_777_216.0)
-  }
-
-  /// Approximately standard normal: `gaussianQ12() / 4096` (Irwin–Hall, see `DanceRandom`).
-  @inlinable
-  public static func gaussian<T: TrainScalar>(_ rng: inout DanceRandom) -> T {
-    T(rng.gaussianQ12()) / 4096
-  }
-}

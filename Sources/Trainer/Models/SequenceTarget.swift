@@ -1,3 +1,5 @@
+import FileAccess
+
 // MARK: - SequenceTarget
 
 /// What the sequence model's mixture density head predicts, in normalised latent units.

@@ -1,5 +1,7 @@
+import FileAccess
 import Foundation
 import Int8Runtime
+import ModelFiles
 
 // MARK: - SequencePhase
 

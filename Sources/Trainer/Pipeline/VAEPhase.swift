@@ -1,6 +1,8 @@
+import FileAccess
 import Foundation
 import ImageIO
 import Int8Runtime
+import ModelFiles
 
 // MARK: - VAEPhase
 

@@ -1,3 +1,4 @@
+import ModelFiles
 import RealModule
 
 // MARK: - LatentNormalizer
@@ -67,8 +68,8 @@ public struct LatentNormalizer: Sendable, Equatable {
   public static let relativeStdFloor = 1e-3
 
   /// Names under which the two arrays are stored in a model file.
-  public static let meanName = "sequence.normalizer.mean"
-  public static let stdName = "sequence.normalizer.std"
+  public static let meanName = FloatModelFile.normalizationMean
+  public static let stdName = FloatModelFile.normalizationStd
   public static let rotationName = "sequence.normalizer.rotation"
 
   public var dims: Int { mean.count }

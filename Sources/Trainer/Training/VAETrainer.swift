@@ -1,4 +1,5 @@
 import Int8Runtime
+import ModelFiles
 
 // MARK: - Options, progress, state
 
