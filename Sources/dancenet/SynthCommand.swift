@@ -1,10 +1,10 @@
 import ArgumentParser
 import Dispatch
+import FileAccess
 import Foundation
 import ImageIO
 import Synchronization
 import SynthDancer
-import Trainer
 
 // MARK: - synth
 
@@ -64,7 +64,7 @@ struct SynthCommand: ParsableCommand {
 
   func run() throws {
     let started = ContinuousClock.now
-    try SynthCommand.makeFolder(out)
+    try Folder.create(out)
     let dancer = SyntheticDancer(seed: seed, frameCount: count, fps: fps)
     try SynthCommand.writeFrames(dancer, to: out)
     if let sheetPath = contactSheet {
@@ -74,21 +74,16 @@ struct SynthCommand: ParsableCommand {
         ContactSheet.make(frames, columns: SynthCommand.sheetColumns), to: sheetPath)
     }
     if FileManager.default.fileExists(atPath: "\(out)/\(count + 1).png") {
-      SynthCommand.printError(
+      CLI.printError(
         "synth: warning: \(out) still holds frames after \(count).png from an earlier run; "
           + "remove them before training on this folder")
     }
     let elapsed = started.duration(to: .now)
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     let rate = Double(count) / Swift.max(seconds, 1e-9)
-    SynthCommand.printError(
+    CLI.printError(
       "synth: \(count) frames (\(SyntheticDancer.width)x\(SyntheticDancer.height)) in "
-        + "\(SynthCommand.fixed(seconds, 2)) s, \(SynthCommand.fixed(rate, 1)) frames/s -> \(out)")
-  }
-
-  /// Writes one line to stderr.
-  static func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+        + "\(Progress.fixed(seconds, 2)) s, \(Progress.fixed(rate, 1)) frames/s -> \(out)")
   }
 
   // MARK: - Writing
@@ -111,24 +106,5 @@ struct SynthCommand: ParsableCommand {
       }
     }
     if let error = firstError.withLock({ $0 }) { throw error }
-  }
-
-  /// Creates `path` (and its parents) unless it is already a folder.
-  static func makeFolder(_ path: String) throws {
-    var isFolder: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
-      if isFolder.boolValue { return }
-      throw ImageIOError.notAFolder(path: path)
-    }
-    do {
-      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    } catch {
-      throw ImageIOError.cannotWrite(path: path, reason: "cannot create folder")
-    }
-  }
-
-  /// `value` with `digits` decimals, e.g. fixed(3.14159, 2) == "3.14".
-  static func fixed(_ value: Double, _ digits: Int) -> String {
-    String(format: "%.\(digits)f", value)
   }
 }

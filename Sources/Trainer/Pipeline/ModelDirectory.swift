@@ -36,18 +36,7 @@ public struct ModelDirectory: Sendable {
   }
 
   /// Creates the folder (and its parents) if needed; one line on failure.
-  public func create() throws(FileIOError) {
-    var isDir: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
-      if !isDir.boolValue { throw FileIOError("\(path): exists and is not a folder") }
-      return
-    }
-    do {
-      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    } catch {
-      throw FileIOError("\(path): cannot create the folder")
-    }
-  }
+  public func create() throws(FileIOError) { try Folder.create(path) }
 
   public func exists(_ file: String) -> Bool { FileManager.default.fileExists(atPath: file) }
 }
