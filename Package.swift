@@ -43,31 +43,36 @@ let package = Package(
     .systemLibrary(
       name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"])]),
-    .target(name: "Int8Runtime"),
-    .target(name: "FloatRandom", dependencies: ["Int8Runtime"]),
-    .target(name: "FileAccess"),
-    .target(name: "ImageIO", dependencies: ["CPNG", "FileAccess"]),
-    .target(name: "ModelFiles", dependencies: ["Int8Runtime", "FileAccess"]),
-    .target(name: "SynthDancer", dependencies: ["Int8Runtime", "FloatRandom", "ImageIO"]),
+    .target(name: "Int8Runtime", exclude: ["README.md"]),
+    .target(name: "FloatRandom", dependencies: ["Int8Runtime"], exclude: ["README.md"]),
+    .target(name: "FileAccess", exclude: ["README.md"]),
+    .target(name: "ImageIO", dependencies: ["CPNG", "FileAccess"], exclude: ["README.md"]),
+    .target(
+      name: "ModelFiles", dependencies: ["Int8Runtime", "FileAccess"], exclude: ["README.md"]),
+    .target(
+      name: "SynthDancer", dependencies: ["Int8Runtime", "FloatRandom", "ImageIO"],
+      exclude: ["README.md"]),
     .target(
       name: "Trainer",
       dependencies: [
         "Int8Runtime", "FloatRandom", "FileAccess", "ModelFiles", "ImageIO", "CBLAS",
         .product(name: "Numerics", package: "swift-numerics"),
-      ]),
+      ], exclude: ["README.md"]),
     .target(
       name: "Evaluation",
-      dependencies: ["Int8Runtime", "FileAccess", "ModelFiles", "ImageIO", "Trainer"]),
+      dependencies: ["Int8Runtime", "FileAccess", "ModelFiles", "ImageIO", "Trainer"],
+      exclude: ["README.md"]),
     .target(
       name: "Quantize",
-      dependencies: ["Int8Runtime", "FileAccess", "ModelFiles", "Trainer", "Evaluation"]),
+      dependencies: ["Int8Runtime", "FileAccess", "ModelFiles", "Trainer", "Evaluation"],
+      exclude: ["README.md"]),
     .executableTarget(
       name: "dancenet",
       dependencies: [
         "Int8Runtime", "FileAccess", "ImageIO", "ModelFiles", "SynthDancer", "Trainer",
         "Evaluation", "Quantize",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]),
+      ], exclude: ["README.md"]),
 
     // MARK: - Tests (one target per module, Swift Testing; shared helpers in TestSupport)
     .target(

@@ -66,82 +66,54 @@ public struct Conv3x3<Scalar: TrainScalar> {
   public var pooledCount: Int { outputCount / 4 }
 
   // MARK: - Forward / backward on buffers
+  //
+  // Every public pass is pre-specialised for Float and Double (`@_specialize`): a generic
+  // caller, or one in another module, still runs loops compiled for a concrete type
+  // (unspecialised generic inner loops are many times slower).
 
   /// x [batch, rows, cols, in] -> y [batch, outputRows, outputCols, out] = act(conv(x) + b).
+  @_specialize(exported:true,where Scalar == Float)
+  @_specialize(exported:true,where Scalar == Double)
   public func forward(
     _ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>, batch: Int,
     _ p: Parameters<Scalar>, scratch: ScratchMemory<Scalar>? = nil
   ) {
     let scratch = scratch ?? ScratchMemory()
-    // Run as Conv3x3<Float> / <Double> so the inner loops are compiled for a concrete type
-    // even when the caller is generic or in another module.
-    if Scalar.self == Float.self, let me = self as? Conv3x3<Float> {
-      return me.forwardConcrete(
-        cast(x, Float.self), into: cast(y, Float.self)!, batch: batch,
-        unsafeDowncast(p, to: Parameters<Float>.self),
-        unsafeDowncast(scratch, to: ScratchMemory<Float>.self))
-    }
-    if Scalar.self == Double.self, let me = self as? Conv3x3<Double> {
-      return me.forwardConcrete(
-        cast(x, Double.self), into: cast(y, Double.self)!, batch: batch,
-        unsafeDowncast(p, to: Parameters<Double>.self),
-        unsafeDowncast(scratch, to: ScratchMemory<Double>.self))
-    }
-    forwardConcrete(x, into: y, batch: batch, p, scratch)
+    forwardPass(x, into: y, batch: batch, p, scratch)
   }
 
   /// dy, x, y [as forward] -> dx [batch, rows, cols, in] (skipped when `dx` is nil, as for the
   /// first layer); dkernel and dbias are accumulated into `p.grads`.
+  @_specialize(exported:true,where Scalar == Float)
+  @_specialize(exported:true,where Scalar == Double)
   public func backward(
     _ dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>, output y: UnsafePointer<Scalar>,
     inputGradient dx: UnsafeMutablePointer<Scalar>?, batch: Int, _ p: Parameters<Scalar>,
     scratch: ScratchMemory<Scalar>? = nil
   ) {
     let scratch = scratch ?? ScratchMemory()
-    if Scalar.self == Float.self, let me = self as? Conv3x3<Float> {
-      return me.backwardConcrete(
-        cast(dy, Float.self), input: cast(x, Float.self), output: cast(y, Float.self),
-        inputGradient: cast(dx, Float.self), batch: batch,
-        unsafeDowncast(p, to: Parameters<Float>.self),
-        unsafeDowncast(scratch, to: ScratchMemory<Float>.self))
-    }
-    if Scalar.self == Double.self, let me = self as? Conv3x3<Double> {
-      return me.backwardConcrete(
-        cast(dy, Double.self), input: cast(x, Double.self), output: cast(y, Double.self),
-        inputGradient: cast(dx, Double.self), batch: batch,
-        unsafeDowncast(p, to: Parameters<Double>.self),
-        unsafeDowncast(scratch, to: ScratchMemory<Double>.self))
-    }
-    backwardConcrete(dy, input: x, output: y, inputGradient: dx, batch: batch, p, scratch)
+    backwardPass(dy, input: x, output: y, inputGradient: dx, batch: batch, p, scratch)
   }
 
   /// conv, activation and 2x2 max pooling: x [batch, rows, cols, in] ->
   /// pooled [batch, outputRows/2, outputCols/2, out] and, per pooled value, the window position
   /// (0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right) of the first maximum.
   /// Equals `forward` followed by `MaxPool2.forward`.
+  @_specialize(exported:true,where Scalar == Float)
+  @_specialize(exported:true,where Scalar == Double)
   public func forwardPooled(
     _ x: UnsafePointer<Scalar>, into pooled: UnsafeMutablePointer<Scalar>,
     argmax: UnsafeMutablePointer<UInt8>, batch: Int, _ p: Parameters<Scalar>,
     scratch: ScratchMemory<Scalar>? = nil
   ) {
     let scratch = scratch ?? ScratchMemory()
-    if Scalar.self == Float.self, let me = self as? Conv3x3<Float> {
-      return me.forwardPooledConcrete(
-        cast(x, Float.self), into: cast(pooled, Float.self)!, argmax: argmax, batch: batch,
-        unsafeDowncast(p, to: Parameters<Float>.self),
-        unsafeDowncast(scratch, to: ScratchMemory<Float>.self))
-    }
-    if Scalar.self == Double.self, let me = self as? Conv3x3<Double> {
-      return me.forwardPooledConcrete(
-        cast(x, Double.self), into: cast(pooled, Double.self)!, argmax: argmax, batch: batch,
-        unsafeDowncast(p, to: Parameters<Double>.self),
-        unsafeDowncast(scratch, to: ScratchMemory<Double>.self))
-    }
-    forwardPooledConcrete(x, into: pooled, argmax: argmax, batch: batch, p, scratch)
+    forwardPooledPass(x, into: pooled, argmax: argmax, batch: batch, p, scratch)
   }
 
   /// dpooled, x, pooled, argmax [as forwardPooled] -> dx (when asked); parameter gradients are
   /// accumulated into `p.grads`. Equals `MaxPool2.backward` followed by `backward`.
+  @_specialize(exported:true,where Scalar == Float)
+  @_specialize(exported:true,where Scalar == Double)
   public func backwardPooled(
     _ dPooled: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>,
     pooled: UnsafePointer<Scalar>, argmax: UnsafePointer<UInt8>,
@@ -149,28 +121,14 @@ public struct Conv3x3<Scalar: TrainScalar> {
     scratch: ScratchMemory<Scalar>? = nil
   ) {
     let scratch = scratch ?? ScratchMemory()
-    if Scalar.self == Float.self, let me = self as? Conv3x3<Float> {
-      return me.backwardPooledConcrete(
-        cast(dPooled, Float.self), input: cast(x, Float.self), pooled: cast(pooled, Float.self),
-        argmax: argmax, inputGradient: cast(dx, Float.self), batch: batch,
-        unsafeDowncast(p, to: Parameters<Float>.self),
-        unsafeDowncast(scratch, to: ScratchMemory<Float>.self))
-    }
-    if Scalar.self == Double.self, let me = self as? Conv3x3<Double> {
-      return me.backwardPooledConcrete(
-        cast(dPooled, Double.self), input: cast(x, Double.self),
-        pooled: cast(pooled, Double.self), argmax: argmax, inputGradient: cast(dx, Double.self),
-        batch: batch, unsafeDowncast(p, to: Parameters<Double>.self),
-        unsafeDowncast(scratch, to: ScratchMemory<Double>.self))
-    }
-    backwardPooledConcrete(
+    backwardPooledPass(
       dPooled, input: x, pooled: pooled, argmax: argmax, inputGradient: dx, batch: batch, p,
       scratch)
   }
 
   // MARK: - Implementations
 
-  private func forwardConcrete(
+  private func forwardPass(
     _ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>, batch: Int,
     _ p: Parameters<Scalar>, _ scratch: ScratchMemory<Scalar>
   ) {
@@ -182,7 +140,7 @@ public struct Conv3x3<Scalar: TrainScalar> {
     }
   }
 
-  private func backwardConcrete(
+  private func backwardPass(
     _ dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>, output y: UnsafePointer<Scalar>,
     inputGradient dx: UnsafeMutablePointer<Scalar>?, batch: Int, _ p: Parameters<Scalar>,
     _ scratch: ScratchMemory<Scalar>
@@ -204,7 +162,7 @@ public struct Conv3x3<Scalar: TrainScalar> {
   /// Images per chunk of the pooled forms: about 2M elements of full-resolution output.
   private var imagesPerChunk: Int { max(1, (1 << 21) / outputCount) }
 
-  private func forwardPooledConcrete(
+  private func forwardPooledPass(
     _ x: UnsafePointer<Scalar>, into pooled: UnsafeMutablePointer<Scalar>,
     argmax: UnsafeMutablePointer<UInt8>, batch: Int, _ p: Parameters<Scalar>,
     _ scratch: ScratchMemory<Scalar>
@@ -235,7 +193,7 @@ public struct Conv3x3<Scalar: TrainScalar> {
     }
   }
 
-  private func backwardPooledConcrete(
+  private func backwardPooledPass(
     _ dPooled: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>,
     pooled: UnsafePointer<Scalar>, argmax: UnsafePointer<UInt8>,
     inputGradient dx: UnsafeMutablePointer<Scalar>?, batch: Int, _ p: Parameters<Scalar>,
@@ -300,14 +258,6 @@ public struct Conv3x3<Scalar: TrainScalar> {
       engine.addKernelGradient(weightGrad, to: pg.baseAddress! + kernel.offset)
       for o in 0..<outChannels { pg[bias.offset + o] += biasGrad[o] }
     }
-  }
-
-  private func cast<T>(_ q: UnsafePointer<Scalar>, _: T.Type) -> UnsafePointer<T> {
-    UnsafeRawPointer(q).assumingMemoryBound(to: T.self)
-  }
-
-  private func cast<T>(_ q: UnsafeMutablePointer<Scalar>?, _: T.Type) -> UnsafeMutablePointer<T>? {
-    q.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: T.self) }
   }
 
   // MARK: - Array conveniences

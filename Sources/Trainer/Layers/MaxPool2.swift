@@ -28,22 +28,20 @@ public struct MaxPool2: Sendable {
   public var outputCount: Int { inputCount / 4 }
 
   // MARK: - Forward / backward on buffers
+  //
+  // Both passes are pre-specialised for Float and Double (`@_specialize`), so callers in other
+  // modules run loops compiled for a concrete type.
 
   /// x [batch, rows, cols, C] -> y [batch, rows/2, cols/2, C]
+  @_specialize(exported:true,where Scalar == Float)
+  @_specialize(exported:true,where Scalar == Double)
   public func forward<Scalar: TrainScalar>(
     _ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>, batch: Int
   ) {
-    // Concrete Float / Double paths so the loops are specialised for callers in other modules.
-    if Scalar.self == Float.self {
-      return forwardConcrete(cast(x, Float.self), into: cast(y, Float.self), batch: batch)
-    }
-    if Scalar.self == Double.self {
-      return forwardConcrete(cast(x, Double.self), into: cast(y, Double.self), batch: batch)
-    }
-    forwardConcrete(x, into: y, batch: batch)
+    forwardPass(x, into: y, batch: batch)
   }
 
-  private func forwardConcrete<Scalar: TrainScalar>(
+  private func forwardPass<Scalar: TrainScalar>(
     _ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>, batch: Int
   ) {
     let (C, W, oh, ow) = (channels, cols, rows / 2, cols / 2)
@@ -60,24 +58,16 @@ public struct MaxPool2: Sendable {
   }
 
   /// dy [batch, rows/2, cols/2, C], x, y -> dx [batch, rows, cols, C] (fully overwritten).
+  @_specialize(exported:true,where Scalar == Float)
+  @_specialize(exported:true,where Scalar == Double)
   public func backward<Scalar: TrainScalar>(
     _ dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>, output y: UnsafePointer<Scalar>,
     into dx: UnsafeMutablePointer<Scalar>, batch: Int
   ) {
-    if Scalar.self == Float.self {
-      return backwardConcrete(
-        cast(dy, Float.self), input: cast(x, Float.self), output: cast(y, Float.self),
-        into: cast(dx, Float.self), batch: batch)
-    }
-    if Scalar.self == Double.self {
-      return backwardConcrete(
-        cast(dy, Double.self), input: cast(x, Double.self), output: cast(y, Double.self),
-        into: cast(dx, Double.self), batch: batch)
-    }
-    backwardConcrete(dy, input: x, output: y, into: dx, batch: batch)
+    backwardPass(dy, input: x, output: y, into: dx, batch: batch)
   }
 
-  private func backwardConcrete<Scalar: TrainScalar>(
+  private func backwardPass<Scalar: TrainScalar>(
     _ dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>, output y: UnsafePointer<Scalar>,
     into dx: UnsafeMutablePointer<Scalar>, batch: Int
   ) {
@@ -188,14 +178,6 @@ public struct MaxPool2: Sendable {
         }
       }
     }
-  }
-
-  private func cast<A, B>(_ p: UnsafePointer<A>, _: B.Type) -> UnsafePointer<B> {
-    UnsafeRawPointer(p).assumingMemoryBound(to: B.self)
-  }
-
-  private func cast<A, B>(_ p: UnsafeMutablePointer<A>, _: B.Type) -> UnsafeMutablePointer<B> {
-    UnsafeMutableRawPointer(p).assumingMemoryBound(to: B.self)
   }
 
   // MARK: - Array conveniences

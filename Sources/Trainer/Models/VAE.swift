@@ -150,30 +150,24 @@ public final class VAE<Scalar: TrainScalar> {
 
   // MARK: - Public entry points
   //
-  // Each runs the body on `VAE<Float>` or `VAE<Double>` when Scalar is one of them, so that the
-  // optimiser compiles the whole pass for a concrete type even when the caller is generic or in
-  // another module (unspecialised generic inner loops are many times slower).
+  // Each is pre-specialised for Float and Double (`@_specialize`), so that the whole pass is
+  // compiled for a concrete type even when the caller is generic or in another module
+  // (unspecialised generic inner loops are many times slower).
 
   /// One training step on pixels [batch, H, W, 1] in [0, 1]: forward, loss, backward.
   /// Overwrites `parameters.grads`; draws the reparameterisation noise from `rng`.
   /// Throws `VAETrainingError.nonFiniteLoss` / `.nonFiniteGradient` instead of returning
   /// unusable gradients (the caller then skips the update).
+  @_specialize(exported:true,where Scalar == Float)
+  @_specialize(exported:true,where Scalar == Double)
   public func lossAndGradients(
     _ pixels: UnsafePointer<Scalar>, batch: Int, rng: inout DanceRandom, klWeight: Scalar = 1
   ) throws -> VAEStepLoss {
-    if Scalar.self == Float.self {
-      return try unsafeDowncast(self, to: VAE<Float>.self).trainingStep(
-        UnsafeRawPointer(pixels).assumingMemoryBound(to: Float.self), batch: batch, rng: &rng,
-        klWeight: unsafeBitCast(klWeight, to: Float.self))
-    }
-    if Scalar.self == Double.self {
-      return try unsafeDowncast(self, to: VAE<Double>.self).trainingStep(
-        UnsafeRawPointer(pixels).assumingMemoryBound(to: Double.self), batch: batch, rng: &rng,
-        klWeight: unsafeBitCast(klWeight, to: Double.self))
-    }
     return try trainingStep(pixels, batch: batch, rng: &rng, klWeight: klWeight)
   }
 
+  @_specialize(exported:true,where Scalar == Float)
+  @_specialize(exported:true,where Scalar == Double)
   public func lossAndGradients(
     _ pixels: [Scalar], batch: Int, rng: inout DanceRandom, klWeight: Scalar = 1
   ) throws -> VAEStepLoss {
@@ -184,35 +178,19 @@ public final class VAE<Scalar: TrainScalar> {
   }
 
   /// pixels [batch, H, W, 1] -> (mean, logVar), each [batch, latentSize].
+  @_specialize(exported:true,where Scalar == Float)
+  @_specialize(exported:true,where Scalar == Double)
   public func encode(_ pixels: [Scalar], batch: Int) -> (mean: [Scalar], logVar: [Scalar]) {
     precondition(batch > 0 && pixels.count == batch * preset.pixelsPerFrame, "pixel count")
-    if Scalar.self == Float.self {
-      let r = unsafeDowncast(self, to: VAE<Float>.self).encodeConcrete(
-        unsafeBitCast(pixels, to: [Float].self), batch: batch)
-      return (unsafeBitCast(r.mean, to: [Scalar].self), unsafeBitCast(r.logVar, to: [Scalar].self))
-    }
-    if Scalar.self == Double.self {
-      let r = unsafeDowncast(self, to: VAE<Double>.self).encodeConcrete(
-        unsafeBitCast(pixels, to: [Double].self), batch: batch)
-      return (unsafeBitCast(r.mean, to: [Scalar].self), unsafeBitCast(r.logVar, to: [Scalar].self))
-    }
-    return encodeConcrete(pixels, batch: batch)
+    return encodePass(pixels, batch: batch)
   }
 
   /// z [batch, latentSize] -> pixels [batch, H, W, 1] in [0, 1].
+  @_specialize(exported:true,where Scalar == Float)
+  @_specialize(exported:true,where Scalar == Double)
   public func decode(_ z: [Scalar], batch: Int) -> [Scalar] {
     precondition(batch > 0 && z.count == batch * preset.latentSize, "latent count")
-    if Scalar.self == Float.self {
-      let r = unsafeDowncast(self, to: VAE<Float>.self).decodeConcrete(
-        unsafeBitCast(z, to: [Float].self), batch: batch)
-      return unsafeBitCast(r, to: [Scalar].self)
-    }
-    if Scalar.self == Double.self {
-      let r = unsafeDowncast(self, to: VAE<Double>.self).decodeConcrete(
-        unsafeBitCast(z, to: [Double].self), batch: batch)
-      return unsafeBitCast(r, to: [Scalar].self)
-    }
-    return decodeConcrete(z, batch: batch)
+    return decodePass(z, batch: batch)
   }
 
   // MARK: - Forward passes
@@ -269,7 +247,7 @@ public final class VAE<Scalar: TrainScalar> {
     return DecoderTrace(bottleneck: bottleneck, expanded: expanded)
   }
 
-  private func encodeConcrete(_ pixels: [Scalar], batch: Int) -> (
+  private func encodePass(_ pixels: [Scalar], batch: Int) -> (
     mean: [Scalar], logVar: [Scalar]
   ) {
     let parts = inParts(batch: batch) { k, range, ws in
@@ -281,7 +259,7 @@ public final class VAE<Scalar: TrainScalar> {
     return (parts.flatMap(\.mean), parts.flatMap(\.logVar))
   }
 
-  private func decodeConcrete(_ z: [Scalar], batch: Int) -> [Scalar] {
+  private func decodePass(_ z: [Scalar], batch: Int) -> [Scalar] {
     let latent = preset.latentSize
     let parts = inParts(batch: batch) { k, range, ws -> [Scalar] in
       _ = decoderForward(

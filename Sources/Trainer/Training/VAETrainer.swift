@@ -120,6 +120,8 @@ public final class VAETrainer<Scalar: TrainScalar> {
   /// Runs one epoch over `frames` (each `preset.pixelsPerFrame` gray bytes, row-major; pixel
   /// value / 255 is the input and the target). The last batch may be smaller. Returns the mean
   /// loss per example over the epoch.
+  @_specialize(exported:true,where Scalar == Float)
+  @_specialize(exported:true,where Scalar == Double)
   @discardableResult
   public func trainEpoch(
     frames: [[UInt8]], progress: ((VAETrainingProgress) -> Void)? = nil
@@ -128,12 +130,6 @@ public final class VAETrainer<Scalar: TrainScalar> {
     guard !frames.isEmpty else { throw VAETrainingError.noFrames }
     for (i, f) in frames.enumerated() where f.count != expected {
       throw VAETrainingError.badFrame(index: i, pixels: f.count, expected: expected)
-    }
-    if Scalar.self == Float.self {
-      return try unsafeDowncast(self, to: VAETrainer<Float>.self).runEpoch(frames, progress)
-    }
-    if Scalar.self == Double.self {
-      return try unsafeDowncast(self, to: VAETrainer<Double>.self).runEpoch(frames, progress)
     }
     return try runEpoch(frames, progress)
   }
