@@ -1,0 +1,37 @@
+// MARK: - CalibrationMethod
+
+/// How an activation's clipping range is chosen from the values seen during calibration.
+///
+/// - `minmax`: the smallest and largest value seen (TensorFlow Lite's converter does this).
+/// - `percentile(p)`: the p-th and (100 − p)-th percentiles of the values, so that the rarest
+///   outliers saturate instead of stretching the scale for everything else (default p = 99.99).
+///
+/// ```swift
+/// CalibrationMethod(parsing: "minmax")          // .minmax
+/// CalibrationMethod(parsing: "percentile")      // .percentile(99.99)
+/// CalibrationMethod.percentile(99.9).name       // "percentile 99.9"
+/// ```
+public enum CalibrationMethod: Sendable, Equatable {
+  case minmax
+  case percentile(Double)
+
+  /// The default percentile.
+  public static let defaultPercentile = 99.99
+
+  /// `minmax` or `percentile` (with the default percentile); nil for anything else.
+  public init?(parsing text: String) {
+    switch text {
+    case "minmax": self = .minmax
+    case "percentile": self = .percentile(Self.defaultPercentile)
+    default: return nil
+    }
+  }
+
+  /// Words for reports: "minmax", "percentile 99.99".
+  public var name: String {
+    switch self {
+    case .minmax: return "minmax"
+    case .percentile(let p): return "percentile \(p)"
+    }
+  }
+}

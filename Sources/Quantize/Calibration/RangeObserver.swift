@@ -1,0 +1,98 @@
+import Int8Runtime
+
+// MARK: - RangeObserver
+
+/// Watches the values one tensor takes during calibration and answers its clipping range.
+///
+/// It keeps the exact minimum and maximum, and a uniform sample of at most `capacity` values
+/// (reservoir sampling, Vitter's algorithm R, drawing from a seeded `DanceRandom`, so the same
+/// calibration data give the same range on every run) from which percentiles are read. A
+/// paper decoder activation sees tens of millions of values; a sample of a million gives its
+/// 99.99th percentile from the hundred largest sampled values.
+///
+/// ```swift
+/// var o = RangeObserver(capacity: 1000, seed: 1)
+/// o.observe([-2, 0.5, 3, 1])
+/// o.range(.minmax)                  // (-2.0, 3.0)
+/// o.range(.percentile(50))          // the middle of the sample, both ends
+/// ```
+public struct RangeObserver: Sendable {
+  public private(set) var minimum = Double.infinity
+  public private(set) var maximum = -Double.infinity
+  /// Values observed so far.
+  public private(set) var count = 0
+  /// The sample (all values while fewer than `capacity` were seen).
+  public private(set) var sample: [Double] = []
+  public let capacity: Int
+  private var rng: DanceRandom
+
+  public init(capacity: Int = 1 << 20, seed: UInt64 = 1) {
+    precondition(capacity > 0)
+    self.capacity = capacity
+    rng = DanceRandom(seed: seed)
+  }
+
+  /// Adds values (non-finite values are a bug upstream and stop the run).
+  public mutating func observe<C: Collection>(_ values: C) where C.Element: BinaryFloatingPoint {
+    for v in values {
+      let x = Double(v)
+      precondition(x.isFinite, "calibration saw a non-finite value")
+      if x < minimum { minimum = x }
+      if x > maximum { maximum = x }
+      count += 1
+      if sample.count < capacity {
+        sample.append(x)
+      } else {
+        // Keep x with chance capacity / count, in place of a uniformly chosen kept value.
+        let j = Int(uniformBelow(count))
+        if j < capacity { sample[j] = x }
+      }
+    }
+  }
+
+  /// A uniform integer in 0..<n (n may exceed 2^32: two draws then).
+  private mutating func uniformBelow(_ n: Int) -> UInt64 {
+    if n <= Int(UInt32.max) { return UInt64(rng.next(below: UInt32(n))) }
+    let wide = (UInt64(rng.next()) << 32) | UInt64(rng.next())
+    return wide % UInt64(n)
+  }
+
+  /// The clipping range [lo, hi] under `method`; (0, 0) when nothing was observed.
+  public func range(_ method: CalibrationMethod) -> (lo: Double, hi: Double) {
+    if count == 0 { return (0, 0) }
+    switch method {
+    case .minmax:
+      return (minimum, maximum)
+    case .percentile(let p):
+      let sorted = sample.sorted()
+      return (Self.quantile(sorted, (100 - p) / 100), Self.quantile(sorted, p / 100))
+    }
+  }
+
+  /// The largest magnitude under `method`: max(|lo|, |hi|).
+  public func magnitude(_ method: CalibrationMethod) -> Double {
+    let r = range(method)
+    return max(abs(r.lo), abs(r.hi))
+  }
+
+  /// The fraction of the sampled values outside [lo, hi] (saturated by that range).
+  public func fractionOutside(lo: Double, hi: Double) -> Double {
+    guard !sample.isEmpty else { return 0 }
+    return Double(sample.count { $0 < lo || $0 > hi }) / Double(sample.count)
+  }
+
+  /// The q-quantile (0...1) of sorted values, linear between neighbours (numpy's default).
+  ///
+  /// ```swift
+  /// RangeObserver.quantile([0, 10, 20, 30, 40], 0.25)   // 10
+  /// RangeObserver.quantile([0, 10], 0.5)                // 5
+  /// ```
+  public static func quantile(_ sorted: [Double], _ q: Double) -> Double {
+    precondition(!sorted.isEmpty)
+    let position = min(max(q, 0), 1) * Double(sorted.count - 1)
+    let below = Int(position.rounded(.down))
+    let above = min(below + 1, sorted.count - 1)
+    let t = position - Double(below)
+    return sorted[below] + t * (sorted[above] - sorted[below])
+  }
+}
