@@ -90,3 +90,68 @@ final class SpecTableViews: @unchecked Sendable {
 
 /// One set for the whole test run (never freed, so the views stay valid).
 let specTables = SpecTableViews()
+
+// MARK: - The quantizer's side of the contract, as docs/INT8.md states it
+
+enum SpecQuantizer {
+  /// (M, r) for a real multiplier m > 0: r = 30 − ⌊log2 m⌋ clamped to 1...62, M = round(m · 2^r),
+  /// M = 2^31 → (2^30, r − 1).
+  static func multiplier(_ m: Double) -> (Int32, Int8) {
+    precondition(m > 0)
+    var r = 30 - Int(log2(m).rounded(.down))
+    r = min(max(r, 1), 62)
+    var big = (m * Double(sign: .plus, exponent: r, significand: 1)).rounded()
+    if big >= 2_147_483_648 {
+      big = 1_073_741_824
+      r -= 1
+    }
+    return (Int32(big), Int8(r))
+  }
+
+  /// t_j = the smallest integer a with 255 · σ(a · s) ≥ j − ½, j = 1...255.
+  static func pixelThresholds(scale s: Double) -> [Int32] {
+    (1...255).map { j in
+      let target = Double(j) - 0.5
+      let p = target / 255
+      var a = (log(p / (1 - p)) / s).rounded(.up)
+      while 255 * sigmoid64((a - 1) * s) >= target { a -= 1 }
+      while 255 * sigmoid64(a * s) < target { a += 1 }
+      return Int32(min(max(a, Double(Int32.min)), Double(Int32.max)))
+    }
+  }
+
+  /// The float path's 8-bit pixel: round(255 · σ(x)).
+  static func pixel(_ x: Double) -> UInt8 { UInt8((255 * sigmoid64(x)).rounded()) }
+}
+
+/// Random int8 weights in −127...127 (uniform) from the project's generator.
+func randomWeights(_ count: Int, _ rng: inout DanceRandom, magnitude: UInt32 = 127) -> [Int8] {
+  (0..<count).map { _ in Int8(Int32(rng.next(below: 2 * magnitude + 1)) - Int32(magnitude)) }
+}
+
+func randomInt16(_ count: Int, _ rng: inout DanceRandom, magnitude: UInt32) -> [Int16] {
+  (0..<count).map { _ in Int16(Int32(rng.next(below: 2 * magnitude + 1)) - Int32(magnitude)) }
+}
+
+func randomInt32(_ count: Int, _ rng: inout DanceRandom, magnitude: UInt32) -> [Int32] {
+  (0..<count).map { _ in Int32(Int64(rng.next(below: 2 * magnitude + 1)) - Int64(magnitude)) }
+}
+
+// MARK: - Views of test arrays
+
+/// Owns aligned copies of test arrays and hands out the runtime's zero-copy views of them. Keep it
+/// alive (`withExtendedLifetime`) while the views are used.
+final class ViewArena {
+  private var blocks: [AlignedBytes] = []
+  private func keep(_ bytes: [UInt8]) -> UnsafeRawBufferPointer {
+    let b = AlignedBytes(bytes)
+    blocks.append(b)
+    return b.buffer
+  }
+  func int8(_ a: [Int8]) -> Int8Values { Int8Values(keep(a.map { UInt8(bitPattern: $0) })) }
+  func int16(_ a: [Int16]) -> Int16Values { Int16Values(keep(leBytes(a))) }
+  func int32(_ a: [Int32]) -> Int32Values { Int32Values(keep(leBytes(a))) }
+  func requantization(_ pairs: [(Int32, Int8)]) -> ChannelRequantization {
+    ChannelRequantization(multiplier: int32(pairs.map(\.0)), shift: int8(pairs.map(\.1)))
+  }
+}

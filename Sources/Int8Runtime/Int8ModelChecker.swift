@@ -1,0 +1,167 @@
+// MARK: - Int8ModelChecker
+
+/// The reader's checks, one throwing helper per kind of tensor (docs/INT8.md, "What the reader
+/// checks"). Each failure is one `Int8ModelError` naming the tensor.
+struct Int8ModelChecker {
+  let container: TensorContainer
+
+  func tensor(named name: String, _ dtype: TensorDType) throws(Int8ModelError) -> TensorView {
+    guard let t = container.tensor(named: name) else { throw .missingTensor(name) }
+    if t.dtype != dtype { throw .wrongDType(name: name, expected: dtype, found: t.dtype) }
+    return t
+  }
+
+  func tensor(_ name: String, _ dtype: TensorDType, _ shape: TensorShape) throws(Int8ModelError) -> TensorView
+  {
+    let t = try tensor(named: name, dtype)
+    if t.shape != shape { throw .wrongShape(name: name, expected: shape, found: t.shape) }
+    return t
+  }
+
+  // MARK: Metadata
+
+  func preset() throws(Int8ModelError) -> ModelPreset {
+    func value(_ key: String) throws(Int8ModelError) -> UnsafeRawBufferPointer {
+      guard let v = container.metadataValue(forKey: "preset." + key) else {
+        throw .badMetadata(key: "preset." + key, value: nil, expected: "")
+      }
+      return v
+    }
+    func size(_ key: String) throws(Int8ModelError) -> Int {
+      let v = try value(key)
+      guard let n = MetadataValues.decimal(v), n >= (key == "dropout_percent" ? 0 : 1) else {
+        throw .badMetadata(
+          key: "preset." + key, value: MetadataValues.text(v), expected: "a size in 1...16384")
+      }
+      return n
+    }
+    func list(_ key: String) throws(Int8ModelError) -> [Int] {
+      let v = try value(key)
+      guard let l = MetadataValues.decimalList(v) else {
+        throw .badMetadata(key: "preset." + key, value: MetadataValues.text(v), expected: "a list of sizes")
+      }
+      return l
+    }
+    let p = ModelPreset(
+      name: MetadataValues.text(try value("name")), frameHeight: try size("frame_height"),
+      frameWidth: try size("frame_width"), latentSize: try size("latent_size"),
+      encoderChannels: try list("encoder_channels"), encoderHidden: try size("encoder_hidden"),
+      decoderExpand: try size("decoder_expand"), decoderChannels: try list("decoder_channels"),
+      lstmLayers: try size("lstm_layers"), lstmUnits: try size("lstm_units"),
+      dropoutPercent: try size("dropout_percent"), denseUnits: try size("dense_units"),
+      mixtures: try size("mixtures"))
+    if let why = p.validationError { throw .invalidPreset(why) }
+    return p
+  }
+
+  // MARK: Scalars, vectors, tables
+
+  /// A rank-0 i32 tensor in `range`.
+  func scalar(_ name: String, _ range: ClosedRange<Int>) throws(Int8ModelError) -> Int {
+    let v = Int(try tensor(name, .int32, TensorShape()).int32(at: 0))
+    if !range.contains(v) {
+      throw .outOfRange(
+        name: name, index: 0, value: Int64(v), range: "\(range.lowerBound)...\(range.upperBound)")
+    }
+    return v
+  }
+
+  /// An i32 vector of `count` (no range check: biases).
+  func vector(_ name: String, _ count: Int) throws(Int8ModelError) -> Int32Values {
+    Int32Values(try tensor(name, .int32, TensorShape(count)).data)
+  }
+
+  /// Multipliers in 0...2^31 − 1 and shifts in 1...62, `count` each.
+  func requantization(_ multiplierName: String, _ shiftName: String, _ count: Int) throws(Int8ModelError)
+    -> ChannelRequantization
+  {
+    let m = Int32Values(try tensor(multiplierName, .int32, TensorShape(count)).data)
+    for i in 0..<count where m[i] < 0 {
+      throw .outOfRange(name: multiplierName, index: i, value: Int64(m[i]), range: "0...2147483647")
+    }
+    let s = Int8Values(try tensor(shiftName, .int8, TensorShape(count)).data)
+    for i in 0..<count where s[i] < 1 || Int(s[i]) > Requantization.maxShift {
+      throw .outOfRange(
+        name: shiftName, index: i, value: Int64(s[i]), range: "1...\(Requantization.maxShift)")
+    }
+    return ChannelRequantization(multiplier: m, shift: s)
+  }
+
+  func table16(_ name: String, _ count: Int, _ range: ClosedRange<Int64>) throws(Int8ModelError)
+    -> Int16Values
+  {
+    let t = Int16Values(try tensor(name, .int16, TensorShape(count)).data)
+    for i in 0..<count {
+      let v = Int64(t[i])
+      if !range.contains(v) {
+        throw .outOfRange(name: name, index: i, value: v, range: "\(range.lowerBound)...\(range.upperBound)")
+      }
+      if i > 0 && t[i] < t[i - 1] { throw .tableOrder(name: name, index: i) }
+    }
+    return t
+  }
+
+  /// An i32 table in `range`; non-decreasing when `order`.
+  func table32(_ name: String, _ count: Int, _ range: ClosedRange<Int64>, order: Bool) throws(Int8ModelError)
+    -> Int32Values
+  {
+    let t = Int32Values(try tensor(name, .int32, TensorShape(count)).data)
+    for i in 0..<count {
+      let v = Int64(t[i])
+      if !range.contains(v) {
+        throw .outOfRange(name: name, index: i, value: v, range: "\(range.lowerBound)...\(range.upperBound)")
+      }
+      if order && i > 0 && t[i] < t[i - 1] { throw .tableOrder(name: name, index: i) }
+    }
+    return t
+  }
+
+  // MARK: Weights
+
+  /// i8 [rows, columns], every weight in −127...127.
+  func weights(_ name: String, rows: Int, columns: Int) throws(Int8ModelError) -> Int8Values {
+    try int8Weights(name, TensorShape(rows, columns))
+  }
+
+  func int8Weights(_ name: String, _ shape: TensorShape) throws(Int8ModelError) -> Int8Values {
+    let w = Int8Values(try tensor(name, .int8, shape).data)
+    for i in 0..<w.count where w[i] == -128 {
+      throw .outOfRange(name: name, index: i, value: -128, range: "-127...127")
+    }
+    return w
+  }
+
+  /// |bias[row]| + Σ_j |w[row, j]| · inputMagnitude < 2^31 for every row.
+  func accumulatorBound(
+    _ name: String, _ w: Int8Values, rows: Int, columns: Int, bias: Int32Values?, inputMagnitude: Int64
+  ) throws(Int8ModelError) {
+    for row in 0..<rows {
+      var sum: Int64 = 0
+      for j in 0..<columns { sum += Int64(w[row * columns + j].magnitude) }
+      let bound = sum * inputMagnitude + (bias.map { Int64($0[row].magnitude) } ?? 0)
+      if bound >= Int64(1) << 31 { throw .accumulatorBound(name: name, row: row, bound: bound) }
+    }
+  }
+
+  /// `<name>.weights` [outputs, inputs], `.bias`, `.multiplier`, `.shift`, with the bound.
+  func dense(_ name: String, inputs: Int, outputs: Int, inputMagnitude: Int64) throws(Int8ModelError)
+    -> DenseWeights
+  {
+    let w = try weights(name + ".weights", rows: outputs, columns: inputs)
+    let b = try vector(name + ".bias", outputs)
+    try accumulatorBound(
+      name + ".weights", w, rows: outputs, columns: inputs, bias: b, inputMagnitude: inputMagnitude)
+    return DenseWeights(
+      inputs: inputs, outputs: outputs, weights: w, bias: b,
+      requantization: try requantization(name + ".multiplier", name + ".shift", outputs))
+  }
+
+  /// `<name>.weights` [out, 3, 3, in] and `.bias`, with the bound for an int8 input.
+  func conv(_ name: String, inChannels: Int, outChannels: Int) throws(Int8ModelError) -> Conv3x3Weights {
+    let w = try int8Weights(name + ".weights", TensorShape(outChannels, 3, 3, inChannels))
+    let b = try vector(name + ".bias", outChannels)
+    try accumulatorBound(
+      name + ".weights", w, rows: outChannels, columns: 9 * inChannels, bias: b, inputMagnitude: 255)
+    return Conv3x3Weights(inChannels: inChannels, outChannels: outChannels, weights: w, bias: b)
+  }
+}
