@@ -89,8 +89,7 @@ def main():
         ).encode()
     else:
         out += (
-            f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 Cmono XDANCENET=kind:{kind},"
-            f"tensors:{tensors},metadata:{metadata},crc32:{crc:08x},seed:{seed}\n"
+            f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 Cmono XDNCE={kind}:{tensors}:{metadata}:{crc:08x}\n"
         ).encode()
     rng = Xoshiro128StarStar(seed)
     for _ in range(frames):

@@ -119,6 +119,7 @@ size_t model_blob_size(void) { return (size_t)(model_blob_end_ - model_blob_star
 #define SYST_RELOAD 0xFFFFFFu
 #define SCB_ICSR (*(volatile uint32_t *)0xE000ED04u)
 #define SCB_ICSR_PENDSTSET (1u << 26)
+#define SCB_ICSR_PENDSTCLR (1u << 25)
 
 static volatile uint32_t clock_wraps;
 
@@ -126,10 +127,17 @@ void SysTick_Handler(void) { clock_wraps++; }
 
 void clock_start(void) {
   SYST_CSR = 0;
-  clock_wraps = 0;
   SYST_RVR = SYST_RELOAD;
   SYST_CVR = 0;
   SYST_CSR = SYST_CSR_CLKSOURCE | SYST_CSR_TICKINT | SYST_CSR_ENABLE;
+  /* The counter reads 0 until its first reload, which would look like the end of a period:
+   * wait for the reload, then start counting wraps from there. */
+  while (SYST_CVR == 0) {
+  }
+  __asm__ volatile("cpsid i" ::: "memory");
+  SCB_ICSR = SCB_ICSR_PENDSTCLR;
+  clock_wraps = 0;
+  __asm__ volatile("cpsie i" ::: "memory");
 }
 
 /* The wrap count plus the counter, read with interrupts masked: a wrap whose interrupt is
