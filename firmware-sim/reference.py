@@ -4,6 +4,9 @@ from docs/FORMAT.md (container header, metadata section, CRC-32 trailer) and Dan
 documentation (SplitMix64 seeding, xoshiro128**), for firmware-sim/test.sh.
 
 usage: reference.py MODEL.dnm FRAMES SEED raw|y4m   (the stream goes to stdout)
+       reference.py make-container OUT.dnm BYTES WIDTH HEIGHT
+           writes a float-model container with one u8 tensor of BYTES pseudo-random bytes and
+           the metadata preset.frame_width / preset.frame_height (a stand-in for a big model)
 """
 import struct
 import sys
@@ -74,7 +77,32 @@ class Xoshiro128StarStar:
         return result
 
 
+def make_container(path, data_bytes, width, height):
+    """Encodes a container exactly as docs/FORMAT.md lays it out."""
+    name = b"blob"
+    metadata = [(b"preset.frame_height", str(height).encode()), (b"preset.frame_width", str(width).encode())]
+    table_length = 2 + len(name) + 2 + 4 + 16
+    meta = b"".join(struct.pack("<I", len(k)) + k + struct.pack("<I", len(v)) + v for k, v in metadata)
+    data_offset = (64 + table_length + len(meta) + 15) & ~15
+    size = data_offset + data_bytes + 4
+    header = b"DNCE" + struct.pack("<HHIIQQQQQII", 1, 1, 1, len(metadata), size, 64, table_length,
+                                   64 + table_length, len(meta), 16, 0)
+    table = struct.pack("<H", len(name)) + name + struct.pack("<BBIQQ", 6, 1, data_bytes, data_offset, data_bytes)
+    body = header + table + meta
+    body += bytes(data_offset - len(body))
+    rng = Xoshiro128StarStar(data_bytes)
+    words = (data_bytes + 3) // 4
+    body += b"".join(rng.next().to_bytes(4, "little") for _ in range(words))[:data_bytes]
+    body += struct.pack("<I", zlib.crc32(body) & MASK32)
+    assert len(body) == size
+    with open(path, "wb") as f:
+        f.write(body)
+
+
 def main():
+    if len(sys.argv) == 6 and sys.argv[1] == "make-container":
+        make_container(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+        return
     if len(sys.argv) != 5 or sys.argv[4] not in ("raw", "y4m"):
         fail("usage: reference.py MODEL.dnm FRAMES SEED raw|y4m")
     with open(sys.argv[1], "rb") as f:

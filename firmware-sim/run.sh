@@ -115,6 +115,7 @@ if [ ! -f "$swift_object" ]; then
   "$bin/clang" "${target[@]}" -Oz -ffunction-sections -fdata-sections -Wno-override-module \
     -c "$work/firmware.ll" -o "$work/swift.o" || die "compiling the Swift IR failed"
   mv "$work/swift.o" "$swift_object"
+  find "$root/.build-firmware/cache" -name 'swift-*.o' ! -name "swift-$swift_key.o" -delete
 fi
 
 cat >"$work/config.c" <<CONFIG
