@@ -185,17 +185,39 @@ echo "firmware-sim: RAM budget $budget bytes at 0x20000000; need $need: stack $s
 [ -z "$elf" ] || cp "$work/firmware.elf" "$elf"
 
 # MARK: - Run
-# UART0 is QEMU's first serial port, on stdout (no monitor: -monitor none); the semihosting
-# console (the firmware's messages) goes to a file, printed to stderr afterwards.
-qemu=(qemu-system-arm -M mps2-an386 -display none -monitor none -serial stdio
+# UART0 is QEMU's first serial port, written into a FIFO that `cat` relays to stdout (QEMU
+# itself would wait forever on a closed stdout: its UART stays busy and the firmware waits for
+# it). No monitor (-monitor none). The semihosting console (the firmware's messages) goes to a
+# file, printed to stderr afterwards.
+mkfifo "$work/uart"
+qemu=(qemu-system-arm -M mps2-an386 -display none -monitor none
+  -chardev "file,id=uart,path=$work/uart" -serial chardev:uart
   -semihosting-config enable=on,target=native,chardev=debug -chardev "file,id=debug,path=$work/debug.log"
   -kernel "$work/firmware.elf")
 [ "$icount" = 0 ] || qemu+=(-icount shift=0)
 started="$(date +%s%N)"
+"${qemu[@]}" </dev/null 2>"$work/qemu.log" &
+qemu_pid=$!
+# Should QEMU end without opening the FIFO, open it once so that the relay sees its end.
+(
+  while kill -0 "$qemu_pid" 2>/dev/null; do sleep 0.2; done
+  exec 3<>"$work/uart"
+) &
+watcher_pid=$!
+trap 'kill "$qemu_pid" "$watcher_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+relay=0
+cat "$work/uart" 2>/dev/null || relay=$?
+if [ "$relay" != 0 ]; then
+  # stdout was closed (e.g. `| head -c 100`): stop quietly.
+  kill "$qemu_pid" 2>/dev/null || true
+  wait "$qemu_pid" 2>/dev/null || true
+  exit 0
+fi
 status=0
-"${qemu[@]}" </dev/null || status=$?
+wait "$qemu_pid" || status=$?
 ended="$(date +%s%N)"
 [ ! -f "$work/debug.log" ] || cat "$work/debug.log" >&2
+[ "$status" = 0 ] || cat "$work/qemu.log" >&2
 
 milliseconds=$(((ended - started) / 1000000))
 summary="firmware-sim: QEMU ran $((milliseconds / 1000)).$(printf '%03d' $((milliseconds % 1000))) s"

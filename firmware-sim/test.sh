@@ -127,6 +127,16 @@ else
   fail "bad flag (status $status)"
 fi
 
+# MARK: - A closed stdout ends the run quietly (QEMU alone would wait forever)
+status=0
+bytes="$( (timeout 60 "$here/run.sh" --model models/tiny --frames 1000 --seed 7 2>"$work/closed.log" || echo "exit status $?" >>"$work/closed.log") |
+  head -c 100 | wc -c | tr -d ' ')" || status=$?
+if [ "$bytes" = 100 ] && ! grep -q "exit status" "$work/closed.log"; then
+  pass "closed stdout (| head -c 100): run.sh stops quietly with status 0"
+else
+  fail "closed stdout: $bytes bytes; $(cat "$work/closed.log")"
+fi
+
 if [ "$failures" -gt 0 ]; then
   echo "firmware-sim/test.sh: $failures failed"
   exit 1
