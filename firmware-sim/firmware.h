@@ -28,6 +28,9 @@ extern const uint32_t fw_config_format; /* 0 raw, 1 y4m */
 void uart_init(void);
 void uart_putc(uint8_t byte);
 void uart_write(const uint8_t *bytes, size_t count);
+/* How many times uart_putc found the transmitter busy (the host side was not taking bytes):
+ * instructions spent waiting, which -icount counts too. */
+uint32_t uart_waits(void);
 
 /* MARK: - Debug messages: semihosting console (QEMU sends it to its own chardev, never to
  * the UART's stdout) */

@@ -45,7 +45,11 @@ do throws(ProofError) {
   case .frameSize:
     debug.ascii("no frame size (metadata preset.frame_height, preset.frame_width)")
   }
-  debug.write(0x0A)
+  debug.ascii(" (heap used ")
+  debug.decimal(UInt64(heap_peak()))
+  debug.ascii(" of ")
+  debug.decimal(UInt64(heap_size()))
+  debug.ascii(" bytes)\n")
   fw_exit(Int32(FW_EXIT_BAD_MODEL))
 }
 let loadTicks = clock_ticks() &- loadStart
@@ -63,8 +67,8 @@ writeProofStream(report, parameters, to: &uart) { frame in
 }
 let streamTicks = clock_ticks() &- streamStart
 
-// firmware: model 1690276 bytes checked in T ticks; 3 frames in T ticks (first T, last T);
-// stack N of N bytes; heap N of N bytes
+// firmware: model 1690276 bytes checked in T ticks; 3 frames in T ticks (first T, last T;
+// UART busy N polls); stack N of N bytes; heap N of N bytes
 debug.ascii("firmware: model ")
 debug.decimal(UInt64(model.count))
 debug.ascii(" bytes checked in ")
@@ -77,7 +81,9 @@ debug.ascii(" ticks (first ")
 debug.decimal(firstFrameTicks)
 debug.ascii(", last ")
 debug.decimal(lastFrameTicks)
-debug.ascii("); stack ")
+debug.ascii("; UART busy ")
+debug.decimal(UInt64(uart_waits()))
+debug.ascii(" polls); stack ")
 debug.decimal(UInt64(stack_used()))
 debug.ascii(" of ")
 debug.decimal(UInt64(stack_size()))

@@ -41,7 +41,7 @@ while [ "$#" -gt 0 ]; do
   --heap) need_value "$@"; heap="$2"; shift 2 ;;
   --elf) need_value "$@"; elf="$2"; shift 2 ;;
   --icount) icount=1; shift ;;
-  -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
+  -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
   *) die "unknown flag '$1' (see --help)" ;;
   esac
 done
@@ -223,7 +223,7 @@ milliseconds=$(((ended - started) / 1000000))
 summary="firmware-sim: QEMU ran $((milliseconds / 1000)).$(printf '%03d' $((milliseconds % 1000))) s"
 # "frames in T ticks (first T, last T)": SysTick runs at 25 MHz, 40 ns of virtual time per tick;
 # with -icount shift=0 an instruction takes exactly 1 ns, so ticks x 40 = instructions.
-ticks="$(sed -n 's/.* frames in \([0-9]*\) ticks (first \([0-9]*\), last \([0-9]*\)).*/\1 \2 \3/p' "$work/debug.log" 2>/dev/null || true)"
+ticks="$(sed -n 's/.* frames in \([0-9]*\) ticks (first \([0-9]*\), last \([0-9]*\);.*/\1 \2 \3/p' "$work/debug.log" 2>/dev/null || true)"
 if [ "$status" = 0 ] && [ -n "$ticks" ]; then
   read -r total first last <<<"$ticks"
   summary+=", $frames frames"

@@ -95,11 +95,14 @@ void uart_init(void) {
 
 /* Waits while the transmitter is busy (QEMU sets TX_FULL while the host side of stdout does
  * not take bytes, e.g. a slow pipe): a byte written then would be lost. */
+static uint32_t uart_busy_polls;
+
 void uart_putc(uint8_t byte) {
-  while (UART_STATE & UART_STATE_TX_FULL) {
-  }
+  while (UART_STATE & UART_STATE_TX_FULL) uart_busy_polls++;
   UART_DATA = byte;
 }
+
+uint32_t uart_waits(void) { return uart_busy_polls; }
 
 void uart_write(const uint8_t *bytes, size_t count) {
   for (size_t i = 0; i < count; i++) uart_putc(bytes[i]);
