@@ -152,21 +152,13 @@ extension ByteSink {
     }
   }
 
+  /// `value` in decimal, without leading zeros.
   mutating func decimal(_ value: UInt64) {
-    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-      (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    var count = 0
-    var v = value
-    withUnsafeMutableBytes(of: &digits) { buffer in
-      repeat {
-        buffer[count] = 0x30 + UInt8(v % 10)
-        v /= 10
-        count += 1
-      } while v != 0
-    }
-    withUnsafeBytes(of: &digits) { buffer in
-      for i in stride(from: count - 1, through: 0, by: -1) { write(buffer[i]) }
+    var divisor: UInt64 = 1
+    while value / divisor >= 10 { divisor *= 10 }
+    while divisor > 0 {
+      write(0x30 + UInt8(value / divisor % 10))
+      divisor /= 10
     }
   }
 
