@@ -100,20 +100,18 @@ trap 'rm -rf "$work"' EXIT
 target=(--target=thumbv7em-none-eabi -mcpu=cortex-m4 -mfloat-abi=soft)
 swift_sources=("$root"/Sources/Int8Runtime/*.swift "$here/ProofStream.swift" "$here/main.swift")
 swift_flags=(-target armv7em-none-none-eabi -enable-experimental-feature Embedded -wmo -Osize
-  -Xfrontend -disable-stack-protector -import-bridging-header "$here/firmware.h" -module-name Firmware)
+  -Xfrontend -disable-stack-protector -Xfrontend -function-sections
+  -import-bridging-header "$here/firmware.h" -module-name Firmware)
 
 # The Swift part depends only on the sources (parameters live in config.c), so it is cached by
-# their hash. swiftc emits LLVM IR and clang compiles it with one section per function, so the
-# linker drops what the firmware does not use (swiftc puts all code in one .text section).
-swift_key="$( (cat "${swift_sources[@]}" "$here/firmware.h"; echo "${swift_flags[*]} ${target[*]}"; swiftc --version 2>&1) |
+# their hash. One section per function (-function-sections) lets the linker drop what the
+# firmware does not use.
+swift_key="$( (cat "${swift_sources[@]}" "$here/firmware.h"; echo "${swift_flags[*]}"; swiftc --version 2>&1) |
   sha256sum | cut -c1-16)"
 swift_object="$root/.build-firmware/cache/swift-$swift_key.o"
 if [ ! -f "$swift_object" ]; then
   echo "firmware-sim: compiling Int8Runtime + firmware main (Embedded Swift, armv7em)" >&2
-  swiftc "${swift_flags[@]}" -emit-ir "${swift_sources[@]}" -o "$work/firmware.ll" ||
-    die "Swift compilation failed"
-  "$bin/clang" "${target[@]}" -Oz -ffunction-sections -fdata-sections -Wno-override-module \
-    -c "$work/firmware.ll" -o "$work/swift.o" || die "compiling the Swift IR failed"
+  swiftc "${swift_flags[@]}" -c "${swift_sources[@]}" -o "$work/swift.o" || die "Swift compilation failed"
   mv "$work/swift.o" "$swift_object"
   find "$root/.build-firmware/cache" -name 'swift-*.o' ! -name "swift-$swift_key.o" -delete
 fi
@@ -174,7 +172,7 @@ if ! link "$budget" "$message"; then
 fi
 
 flash_bytes=0
-for s in .vectors .text .rodata .ARM.exidx .data; do flash_bytes=$((flash_bytes + $(section_size "$s"))); done
+for s in .vectors .text .rodata .ARM.exidx .got .data; do flash_bytes=$((flash_bytes + $(section_size "$s"))); done
 model_bytes=$(section_size .model)
 if [ "$model_region" = FLASH ]; then
   echo "firmware-sim: flash $((flash_bytes + model_bytes)) bytes at 0x0 (code and constants $flash_bytes, model $model_bytes)" >&2
