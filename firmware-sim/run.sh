@@ -202,9 +202,14 @@ qemu_pid=$!
   exec 3<>"$work/uart"
 ) &
 watcher_pid=$!
-trap 'kill "$qemu_pid" "$watcher_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+cat "$work/uart" 2>/dev/null &
+relay_pid=$!
+trap 'kill "$qemu_pid" "$watcher_pid" "$relay_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+# A signal (e.g. from `timeout`) interrupts `wait` at once, and the EXIT trap stops QEMU.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 relay=0
-cat "$work/uart" 2>/dev/null || relay=$?
+wait "$relay_pid" || relay=$?
 if [ "$relay" != 0 ]; then
   # stdout was closed (e.g. `| head -c 100`): stop quietly.
   kill "$qemu_pid" 2>/dev/null || true
