@@ -226,12 +226,12 @@ milliseconds=$(((ended - started) / 1000000))
 summary="firmware-sim: QEMU ran $((milliseconds / 1000)).$(printf '%03d' $((milliseconds % 1000))) s"
 # "frames in T ticks (first T, last T)": SysTick runs at 25 MHz, 40 ns of virtual time per tick;
 # with -icount shift=0 an instruction takes exactly 1 ns, so ticks x 40 = instructions.
-ticks="$(sed -n 's/.* frames in \([0-9]*\) ticks (first \([0-9]*\), last \([0-9]*\);.*/\1 \2 \3/p' "$work/debug.log" 2>/dev/null || true)"
+ticks="$(sed -n 's/.* checked in \([0-9]*\) ticks; .* frames in \([0-9]*\) ticks (first \([0-9]*\), last \([0-9]*\);.*/\1 \2 \3 \4/p' "$work/debug.log" 2>/dev/null || true)"
 if [ "$status" = 0 ] && [ -n "$ticks" ]; then
-  read -r total first last <<<"$ticks"
+  read -r check total first last <<<"$ticks"
   summary+=", $frames frames"
   if [ "$icount" = 1 ]; then
-    summary+="; instructions: $((total * 40 / frames)) per frame (first frame $((first * 40)), last $((last * 40)))"
+    summary+="; instructions: model check $((check * 40)), $((total * 40 / frames)) per frame (first frame $((first * 40)), last $((last * 40)))"
   fi
 fi
 echo "$summary" >&2

@@ -176,7 +176,8 @@ size_t heap_size(void) { return (size_t)(__heap_end - __heap_start); }
 size_t heap_peak(void) { return heap_high; }
 
 int posix_memalign(void **result, size_t alignment, size_t size) {
-  if (alignment < sizeof(void *) || (alignment & (alignment - 1)) != 0) return 22; /* EINVAL */
+  if (alignment == 0 || (alignment & (alignment - 1)) != 0) return 22; /* EINVAL */
+  if (alignment < sizeof(void *)) alignment = sizeof(void *);
   uintptr_t start = ((uintptr_t)heap_next + alignment - 1) & ~(uintptr_t)(alignment - 1);
   if (size == 0) size = 1;
   if (start < (uintptr_t)heap_next || start > (uintptr_t)__heap_end ||
