@@ -124,10 +124,11 @@ const uint64_t fw_config_seed = ${seed_digits}ull;
 const uint32_t fw_config_format = ${format_code}u; /* ${format} */
 CONFIG
 cflags=("${target[@]}" -Oz -ffreestanding -ffunction-sections -fdata-sections -Wall -Wextra -Werror -I "$here")
-"$bin/clang" "${cflags[@]}" -c "$here/support.c" -o "$work/support.o"
-"$bin/clang" "${cflags[@]}" -c "$work/config.c" -o "$work/config.o"
-"$bin/clang" "${target[@]}" -c "$here/startup.s" -o "$work/startup.o"
-"$bin/clang" "${target[@]}" -DMODEL_PATH="\"$model\"" -c "$here/model.S" -o "$work/model.o"
+"$bin/clang" "${cflags[@]}" -c "$here/support.c" -o "$work/support.o" || die "compiling support.c failed"
+"$bin/clang" "${cflags[@]}" -c "$work/config.c" -o "$work/config.o" || die "compiling config.c failed"
+"$bin/clang" "${target[@]}" -c "$here/startup.s" -o "$work/startup.o" || die "assembling startup.s failed"
+"$bin/clang" "${target[@]}" -DMODEL_PATH="\"$model\"" -c "$here/model.S" -o "$work/model.o" ||
+  die "embedding $model failed"
 objects=("$work/startup.o" "$work/support.o" "$work/config.o" "$swift_object" "$work/model.o")
 
 # link BUDGET MESSAGE: links firmware.elf with RAM LENGTH = BUDGET.
@@ -188,9 +189,10 @@ echo "firmware-sim: RAM budget $budget bytes at 0x20000000; need $need: stack $s
 # it). No monitor (-monitor none). The semihosting console (the firmware's messages) goes to a
 # file, printed to stderr afterwards.
 mkfifo "$work/uart"
+qwork="${work//,/,,}" # QEMU option values escape commas by doubling them
 qemu=(qemu-system-arm -M mps2-an386 -display none -monitor none
-  -chardev "file,id=uart,path=$work/uart" -serial chardev:uart
-  -semihosting-config enable=on,target=native,chardev=debug -chardev "file,id=debug,path=$work/debug.log"
+  -chardev "file,id=uart,path=$qwork/uart" -serial chardev:uart
+  -semihosting-config enable=on,target=native,chardev=debug -chardev "file,id=debug,path=$qwork/debug.log"
   -kernel "$work/firmware.elf")
 [ "$icount" = 0 ] || qemu+=(-icount shift=0)
 started="$(date +%s%N)"
