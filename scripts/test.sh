@@ -12,6 +12,8 @@ swift build --triple armv7em-none-none-eabi --target Int8Runtime --scratch-path 
   -Xswiftc -enable-experimental-feature -Xswiftc Embedded -Xswiftc -wmo
 swift build --build-tests
 swift test --skip-build
+# The same Int8Runtime files as bare-metal firmware under QEMU (Cortex-M4), checked byte for byte.
+bash scripts/firmware-test.sh
 swift build -c release --build-tests -Xswiftc -enable-testing
 DANCENET_RELEASE_TESTS=1 swift test -c release --skip-build --filter TinyOverfitTests
 # alone in its process: eval sets OpenBLAS's process-wide thread count (BLASThreads)

@@ -28,12 +28,18 @@ public enum Quantizer {
     public var windows = 16
     public var primerSteps = 8
     public var windowSteps = 64
+    public var evaluationLatents = 400
+    public var evaluationSteps = 300
     public init(method: CalibrationMethod = .percentile(CalibrationMethod.defaultPercentile)) {
       self.method = method
     }
   }
 
   public struct Result {
+    /// Normalised latents of up to `evaluationLatents` frames that calibration never saw.
+    public var evaluationLatents: [[Double]]
+    /// The longest run of consecutive unseen frames' latents, up to `evaluationSteps` + 1.
+    public var evaluationClip: [[Double]]
     public var conversion: Int8Conversion
     public var statistics: ActivationStatistics
     public var reference: FloatReference
@@ -49,7 +55,13 @@ public enum Quantizer {
     let preset = file.preset
     let dance = try FloatDance(model: file)
     let reference = try FloatReference(file)
-    let heldOut = heldOutIndices(file)
+    let total = clips.reduce(0) { $0 + $1.count }
+    var heldOut = heldOutIndices(file).filter { $0 < total }
+    if heldOut.isEmpty {
+      // The folder holds none of the model's held-out frames: keep its last tenth back, so the
+      // report never measures on calibration frames.
+      heldOut = Set((total - max(1, total / 10))..<total)
+    }
     // Training frames of each clip, as runs of consecutive global frame indices.
     var runs: [[Int]] = []
     var offset = 0
@@ -133,7 +145,22 @@ public enum Quantizer {
     }
     conversion.writer.metadata["quant.calibration"] =
       "\(realCount) real + \(sampled.count) sampled latents; \(clipsOut.count) windows of \(length) steps"
+    // Evaluation: frames calibration never saw.
+    progress("encode held-out", 0, 1)
+    let unseen = heldOut.sorted()
+    let evalCount = min(options.evaluationLatents, unseen.count)
+    let evalPicks = (0..<evalCount).map { unseen[$0 * unseen.count / evalCount] }
+    let evaluationLatents = EncodePhase.encode(evalPicks.map { all[$0] }, with: dance.vae).map(normalise)
+    var longest: [Int] = []
+    var current: [Int] = []
+    for i in unseen {
+      if let last = current.last, last + 1 == i { current.append(i) } else { current = [i] }
+      if current.count > longest.count { longest = current }
+    }
+    let clipFrames = Array(longest.prefix(options.evaluationSteps + 1))
+    let evaluationClip = EncodePhase.encode(clipFrames.map { all[$0] }, with: dance.vae).map(normalise)
     return Result(
+      evaluationLatents: evaluationLatents, evaluationClip: evaluationClip,
       conversion: conversion, statistics: stats, reference: reference,
       calibrationFrames: realCount + clipsOut.count * length)
   }

@@ -9,6 +9,7 @@ struct DanceNet: ParsableCommand {
     abstract: "Train DanceNet-style dance generators, quantize them to int8, and generate dances.",
     subcommands: [
       SynthCommand.self, InspectCommand.self, TrainCommand.self, TrainVAECommand.self,
-      EncodeCommand.self, TrainSequenceCommand.self, GenerateCommand.self, EvalCommand.self, QuantizeCommand.self,
+      EncodeCommand.self, TrainSequenceCommand.self, GenerateCommand.self, EvalCommand.self,
+      QuantizeCommand.self,
     ])
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FileAccess
 import Foundation
+import Int8Runtime
 import ModelFiles
 import Quantize
 import Trainer
@@ -64,7 +65,33 @@ struct QuantizeCommand: ParsableCommand {
           lastTenth = (stage, tenth)
         }
       }
-      try AtomicFile.write(try result.conversion.writer.encoded(), to: destination)
+      let bytes = try result.conversion.writer.encoded()
+      try AtomicFile.write(bytes, to: destination)
+      let int8 = try ContainerFile.read(destination, as: .int8Model) {
+        container throws(FileIOError) -> QuantReport in
+        do {
+          let model = try Int8Model(container)
+          CLI.printError("quantize: measuring int8 against float on held-out frames")
+          let decoder = try DecoderAccuracy.measure(
+            result.reference, model, latents: result.evaluationLatents)
+          let sequence = SequenceAccuracy.measure(
+            result.reference, model, clip: result.evaluationClip)
+          return QuantReport(
+            model: path, conversion: result.conversion,
+            calibration: result.conversion.writer.metadata["quant.calibration"] ?? "",
+            fileBytes: bytes.count, decoder: decoder, sequence: sequence)
+        } catch {
+          throw FileIOError(path: destination, "\(error)")
+        }
+      }
+      let reportFolder = ModelDirectory(
+        (destination as NSString).deletingLastPathComponent.isEmpty
+          ? "." : (destination as NSString).deletingLastPathComponent
+      ).file("quant")
+      try Folder.create(reportFolder)
+      try AtomicFile.write(Array(int8.markdown().utf8), to: reportFolder + "/report.md")
+      try AtomicFile.write(try int8.json(), to: reportFolder + "/report.json")
+      print(int8.markdown())
       CLI.printError(
         "quantize: \(result.conversion.layers.count) layers, \(options.method.name) -> \(destination)")
     }
