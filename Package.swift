@@ -99,7 +99,12 @@ let package = Package(
         "Evaluation", "Trainer", "ModelFiles", "Int8Runtime", "FloatRandom", "FileAccess",
         "ImageIO", "SynthDancer", "TestSupport",
       ]),
-    .testTarget(name: "QuantizeTests", dependencies: ["Quantize", "Int8Runtime"]),
+    .testTarget(
+      name: "QuantizeTests",
+      dependencies: [
+        "Quantize", "Int8Runtime", "Trainer", "ModelFiles", "FileAccess", "SynthDancer",
+        "TestSupport",
+      ]),
     .testTarget(
       name: "CLITests", dependencies: ["dancenet", "ImageIO", "FileAccess", "TestSupport"]),
   ]

@@ -7,15 +7,27 @@ import Quantize
 struct InspectCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "inspect",
-    abstract: "Print every layer of a preset with output shape, parameters and multiply-accumulates.")
+    abstract: "Print a preset's layers, or what a model file holds.",
+    discussion: """
+      With --preset: every layer with output shape, parameters and multiply-accumulates. With a \
+      model (a folder, or a .dnm file): an int8 model's tensors (type, shape, bytes) and each \
+      layer's scales and zero points; a float model's preset.
+      """)
+
+  @Argument(help: "A model folder (its model-int8.dnm, else model.dnm) or a .dnm file.")
+  var model: String?
 
   @Option(name: .long, help: "Preset name: \(ModelPreset.all.map(\.name).joined(separator: ", ")).")
-  var preset: String
+  var preset: String?
 
   @Option(name: .long, help: "Start latents assumed stored in the int8 file (for its size).")
   var startLatents: Int = 64
 
   func validate() throws {
+    guard (model == nil) != (preset == nil) else {
+      throw ValidationError("give either a model (folder or file) or --preset")
+    }
+    guard let preset else { return }
     guard ModelPreset.named(preset) != nil else {
       throw ValidationError(
         "unknown preset '\(preset)'; choose one of \(ModelPreset.all.map(\.name).joined(separator: ", "))")
@@ -24,7 +36,11 @@ struct InspectCommand: ParsableCommand {
   }
 
   func run() throws {
-    let p = ModelPreset.named(preset)!
+    if let model {
+      try CLI.reporting { try ModelInspection.print(model) }
+      return
+    }
+    let p = ModelPreset.named(preset!)!
     print("preset \(p.name): frames \(p.frameWidth)x\(p.frameHeight), latent \(p.latentSize)")
     let models: [(String, [LayerSpec])] = [
       ("VAE encoder", p.encoderLayers), ("VAE decoder", p.decoderLayers),

@@ -9,7 +9,7 @@ import Testing
   }
 
   @Test func paperIsAbout14MB() {
-    // The seed: int8 weights of decoder + sequence model are about 14 MB.
+    // The original: int8 weights of decoder + sequence model are about 14 MB.
     let bytes = Int8Footprint.model(.paper, startLatents: 0)
     #expect(bytes > 13_500_000 && bytes < 14_500_000)
   }

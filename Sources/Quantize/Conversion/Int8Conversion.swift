@@ -163,6 +163,9 @@ public struct Int8Conversion {
     outputZeroPoint: Int32, format: String, weights: ChannelWeights, widened: Int,
     clipped: Double
   ) {
+    writer.metadata["quant.layer." + name] =
+      "input scale \(inputScale) zero point \(inputZeroPoint); output \(format), scale "
+      + "\(outputScale) zero point \(outputZeroPoint)"
     layers.append(
       LayerRecord(
         name: name, inputScale: inputScale, inputZeroPoint: inputZeroPoint,

@@ -72,8 +72,8 @@ public struct Conv3x3<Scalar: TrainScalar> {
   // (unspecialised generic inner loops are many times slower).
 
   /// x [batch, rows, cols, in] -> y [batch, outputRows, outputCols, out] = act(conv(x) + b).
-  @_specialize(exported:true,where Scalar == Float)
-  @_specialize(exported:true,where Scalar == Double)
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func forward(
     _ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>, batch: Int,
     _ p: Parameters<Scalar>, scratch: ScratchMemory<Scalar>? = nil
@@ -84,8 +84,8 @@ public struct Conv3x3<Scalar: TrainScalar> {
 
   /// dy, x, y [as forward] -> dx [batch, rows, cols, in] (skipped when `dx` is nil, as for the
   /// first layer); dkernel and dbias are accumulated into `p.grads`.
-  @_specialize(exported:true,where Scalar == Float)
-  @_specialize(exported:true,where Scalar == Double)
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func backward(
     _ dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>, output y: UnsafePointer<Scalar>,
     inputGradient dx: UnsafeMutablePointer<Scalar>?, batch: Int, _ p: Parameters<Scalar>,
@@ -99,8 +99,8 @@ public struct Conv3x3<Scalar: TrainScalar> {
   /// pooled [batch, outputRows/2, outputCols/2, out] and, per pooled value, the window position
   /// (0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right) of the first maximum.
   /// Equals `forward` followed by `MaxPool2.forward`.
-  @_specialize(exported:true,where Scalar == Float)
-  @_specialize(exported:true,where Scalar == Double)
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func forwardPooled(
     _ x: UnsafePointer<Scalar>, into pooled: UnsafeMutablePointer<Scalar>,
     argmax: UnsafeMutablePointer<UInt8>, batch: Int, _ p: Parameters<Scalar>,
@@ -112,8 +112,8 @@ public struct Conv3x3<Scalar: TrainScalar> {
 
   /// dpooled, x, pooled, argmax [as forwardPooled] -> dx (when asked); parameter gradients are
   /// accumulated into `p.grads`. Equals `MaxPool2.backward` followed by `backward`.
-  @_specialize(exported:true,where Scalar == Float)
-  @_specialize(exported:true,where Scalar == Double)
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func backwardPooled(
     _ dPooled: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>,
     pooled: UnsafePointer<Scalar>, argmax: UnsafePointer<UInt8>,

@@ -33,8 +33,8 @@ public struct MaxPool2: Sendable {
   // modules run loops compiled for a concrete type.
 
   /// x [batch, rows, cols, C] -> y [batch, rows/2, cols/2, C]
-  @_specialize(exported:true,where Scalar == Float)
-  @_specialize(exported:true,where Scalar == Double)
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func forward<Scalar: TrainScalar>(
     _ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>, batch: Int
   ) {
@@ -58,8 +58,8 @@ public struct MaxPool2: Sendable {
   }
 
   /// dy [batch, rows/2, cols/2, C], x, y -> dx [batch, rows, cols, C] (fully overwritten).
-  @_specialize(exported:true,where Scalar == Float)
-  @_specialize(exported:true,where Scalar == Double)
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func backward<Scalar: TrainScalar>(
     _ dy: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>, output y: UnsafePointer<Scalar>,
     into dx: UnsafeMutablePointer<Scalar>, batch: Int

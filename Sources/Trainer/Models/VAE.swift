@@ -158,16 +158,16 @@ public final class VAE<Scalar: TrainScalar> {
   /// Overwrites `parameters.grads`; draws the reparameterisation noise from `rng`.
   /// Throws `VAETrainingError.nonFiniteLoss` / `.nonFiniteGradient` instead of returning
   /// unusable gradients (the caller then skips the update).
-  @_specialize(exported:true,where Scalar == Float)
-  @_specialize(exported:true,where Scalar == Double)
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func lossAndGradients(
     _ pixels: UnsafePointer<Scalar>, batch: Int, rng: inout DanceRandom, klWeight: Scalar = 1
   ) throws -> VAEStepLoss {
     return try trainingStep(pixels, batch: batch, rng: &rng, klWeight: klWeight)
   }
 
-  @_specialize(exported:true,where Scalar == Float)
-  @_specialize(exported:true,where Scalar == Double)
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func lossAndGradients(
     _ pixels: [Scalar], batch: Int, rng: inout DanceRandom, klWeight: Scalar = 1
   ) throws -> VAEStepLoss {
@@ -178,16 +178,16 @@ public final class VAE<Scalar: TrainScalar> {
   }
 
   /// pixels [batch, H, W, 1] -> (mean, logVar), each [batch, latentSize].
-  @_specialize(exported:true,where Scalar == Float)
-  @_specialize(exported:true,where Scalar == Double)
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func encode(_ pixels: [Scalar], batch: Int) -> (mean: [Scalar], logVar: [Scalar]) {
     precondition(batch > 0 && pixels.count == batch * preset.pixelsPerFrame, "pixel count")
     return encodePass(pixels, batch: batch)
   }
 
   /// z [batch, latentSize] -> pixels [batch, H, W, 1] in [0, 1].
-  @_specialize(exported:true,where Scalar == Float)
-  @_specialize(exported:true,where Scalar == Double)
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func decode(_ z: [Scalar], batch: Int) -> [Scalar] {
     precondition(batch > 0 && z.count == batch * preset.latentSize, "latent count")
     return decodePass(z, batch: batch)

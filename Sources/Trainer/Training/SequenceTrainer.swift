@@ -280,7 +280,7 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
   /// One pass over the training pairs; see the type's documentation for the order of things.
   // Specialised for Float in this module, so callers in other modules (the benchmark) run the
   // optimised body rather than unspecialised generic code.
-  @_specialize(exported:true,where Scalar == Float)
+  @_specialize(where Scalar == Float)
   public mutating func trainEpoch(_ epoch: Int, onStep: (StepReport) -> Void = { _ in })
     throws(SequenceTrainerError) -> EpochReport
   {

@@ -120,8 +120,8 @@ public final class VAETrainer<Scalar: TrainScalar> {
   /// Runs one epoch over `frames` (each `preset.pixelsPerFrame` gray bytes, row-major; pixel
   /// value / 255 is the input and the target). The last batch may be smaller. Returns the mean
   /// loss per example over the epoch.
-  @_specialize(exported:true,where Scalar == Float)
-  @_specialize(exported:true,where Scalar == Double)
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   @discardableResult
   public func trainEpoch(
     frames: [[UInt8]], progress: ((VAETrainingProgress) -> Void)? = nil

@@ -1,0 +1,143 @@
+import Foundation
+import Int8Runtime
+import Testing
+
+@testable import Quantize
+
+// MARK: - The quantizer's scheme arithmetic, against exact and float64 references
+
+@Suite struct SchemeMathTests {
+  @Test func multiplierMatchesTheWorkedExampleOfTheSpec() {
+    let q = RequantizationMultiplier(0.0123)
+    #expect(q.multiplier == 1_690_499_128)
+    #expect(q.shift == 37)
+    #expect(Requantization.scaled(1000, multiplier: q.multiplier, shift: q.shift) == 12)
+    #expect(Requantization.scaled(-1000, multiplier: q.multiplier, shift: q.shift) == -12)
+  }
+
+  @Test func multiplierIsWithinHalfAUnitOfItsLastBitOverManyScales() {
+    var rng = DanceRandom(seed: 3)
+    for _ in 0..<20_000 {
+      // log-uniform over 2^-40 ... 2^20
+      let m = Foundation.pow(2, Double(rng.next() >> 8) / 16_777_216 * 60 - 40)
+      let q = RequantizationMultiplier(m)
+      #expect(q.shift >= 1 && q.shift <= 62)
+      // M uses 31 bits unless the shift had to be clamped at its largest, 62.
+      #expect(q.multiplier >= 1 << 30 || q.shift == 62)
+      #expect(abs(q.real - m) <= Foundation.pow(2, -Double(q.shift)) / 2 * 1.000001)
+    }
+    #expect(RequantizationMultiplier(0).multiplier == 0)
+    // m so large that r clamps at 1: M saturates at 2^31 − 1 only if m ≥ 2^30.
+    #expect(RequantizationMultiplier(Foundation.pow(2, 29)).multiplier == 1 << 30)
+  }
+
+  @Test func requantisedValueIsTheRoundedRealProduct() {
+    // For every int8 x int8 product and a spread of multipliers, requantisation gives the
+    // float64 product rounded half up (the spec's one rounding) whenever M/2^r is exact.
+    for shift in [31, 35, 40] {
+      let m = 0.75 * Foundation.pow(2, Double(31 - shift))
+      let q = RequantizationMultiplier(m)
+      #expect(q.real == m)
+      for a in -128...127 {
+        for b in stride(from: -128, through: 127, by: 5) {
+          let acc = Int32(a * b * 1000)
+          let exact = Double(acc) * m
+          let expected = Int64((exact + 0.5).rounded(.down))
+          #expect(Requantization.scaled(acc, multiplier: q.multiplier, shift: q.shift) == expected)
+        }
+      }
+    }
+  }
+
+  @Test func channelWeightsUseTheFullRangeOfEveryRow() {
+    let w = ChannelWeights(rows: 3, columns: 2, values: [0.5, -1.0, 0.02, 0.01, 0, 0])
+    #expect(w.values == [64, -127, 127, 64, 0, 0])
+    #expect(abs(w.scales[0] - 1.0 / 127) < 1e-15)
+    #expect(abs(w.scales[1] - 0.02 / 127) < 1e-15)
+    #expect(w.scales[2] == 1)
+    for (a, b) in zip(w.dequantized, [0.5, -1.0, 0.02, 0.01, 0, 0]) {
+      #expect(abs(a - b) <= 0.5 / 127 + 1e-12)
+    }
+  }
+
+  @Test func int8ActivationKeepsZeroExact() {
+    let relu = Int8Activation(lo: 0, hi: 2.55)
+    #expect(relu.zeroPoint == -128)
+    #expect(relu.quantize(0) == -128)
+    #expect(relu.quantize(1.0) == -28)
+    let linear = Int8Activation(lo: -1, hi: 3)
+    #expect(linear.dequantize(linear.quantize(0)) == 0)
+    #expect(abs(linear.dequantize(linear.quantize(-1)) + 1) <= linear.scale / 2 + 1e-12)
+  }
+
+  @Test func fractionBitsFitTheMagnitude() {
+    #expect(int16FractionBits(forMagnitude: 5.2) == 12)
+    #expect(int16FractionBits(forMagnitude: 0.3) == 15)
+    #expect(int16FractionBits(forMagnitude: 40_000) == 0)
+    for mag in [0.9, 1.0, 1.1, 7.99, 8.0, 100.0] {
+      let f = int16FractionBits(forMagnitude: mag)
+      #expect(mag * Foundation.pow(2, Double(f)) <= 32767)
+      if f < 15 { #expect(mag * Foundation.pow(2, Double(f + 1)) > 32767) }
+    }
+  }
+
+  @Test func pixelThresholdsGiveTheRoundedSigmoid() {
+    for step in [0.0003, 0.01, 0.37] {
+      let t = Int8Conversion.pixelThresholds(step: step)
+      #expect(zip(t, t.dropFirst()).allSatisfy { $0 <= $1 })
+      // The runtime's rule: the number of thresholds at or below the accumulator.
+      let thresholds = { (acc: Int32) in t.reduce(0) { $0 + ($1 <= acc ? 1 : 0) } }
+      let span = Int32(min(40_000, 12 / step))
+      for acc in stride(from: -span, through: span, by: max(1, Int(span) / 3000)) {
+        let p = 255 / (1 + Foundation.exp(-Double(acc) * step))
+        #expect(thresholds(acc) == Int((p).rounded(.toNearestOrAwayFromZero)), "acc \(acc) step \(step)")
+      }
+    }
+  }
+}
+
+// MARK: - Calibration ranges on distributions with known answers
+
+@Suite struct RangeObserverTests {
+  static func gaussians(_ n: Int, seed: UInt64) -> [Double] {
+    var rng = DanceRandom(seed: seed)
+    return (0..<n).map { _ in Double(rng.gaussianQ12()) / 4096 }
+  }
+
+  @Test func minmaxIsExact() {
+    var o = RangeObserver(capacity: 10, seed: 1)
+    let values = (0..<1000).map { Double($0 % 97) - 40 }
+    o.observe(values)
+    #expect(o.range(.minmax) == (-40, 56))
+    #expect(o.count == 1000 && o.sample.count == 10)
+  }
+
+  @Test func percentileOfAUniformSampleIsNearTheTrueQuantile() {
+    var o = RangeObserver(capacity: 100_000, seed: 2)
+    var rng = DanceRandom(seed: 9)
+    o.observe((0..<400_000).map { _ in Double(rng.next()) / 4_294_967_296 })
+    let r = o.range(.percentile(99))
+    #expect(abs(r.hi - 0.99) < 0.002)
+    #expect(abs(r.lo - 0.01) < 0.002)
+  }
+
+  @Test func percentileIgnoresRareOutliersThatMinmaxKeeps() {
+    var o = RangeObserver(seed: 3)
+    var values = Self.gaussians(200_000, seed: 4)
+    values[777] = 1000  // one outlier in 200,000
+    o.observe(values)
+    #expect(o.range(.minmax).hi == 1000)
+    // The standard normal's 99.99th percentile is 3.72; Irwin–Hall's tails are a little lighter.
+    let hi = o.range(.percentile(99.99)).hi
+    #expect(hi > 3.3 && hi < 3.9)
+  }
+
+  @Test func sameValuesGiveTheSameRange() {
+    var a = RangeObserver(capacity: 1000, seed: 5)
+    var b = RangeObserver(capacity: 1000, seed: 5)
+    let values = Self.gaussians(50_000, seed: 6)
+    a.observe(values)
+    b.observe(values)
+    #expect(a.range(.percentile(99.9)) == b.range(.percentile(99.9)))
+  }
+}
