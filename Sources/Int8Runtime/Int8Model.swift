@@ -64,6 +64,9 @@ public struct Int8Model {
   /// decoder.conv n+1, straight to pixels
   public let pixelConv: Conv3x3Weights
   public let pixelThresholds: PixelThresholds
+  /// The optional sub-pixel form of the conv after upsample i (entry i − 1, i = 1 ... n: that is
+  /// decoder.conv2 ... conv n+1, the last being the pixel conv), checked equal to its 3x3 taps' sums.
+  public let subPixelPhases: [SubPixelPhaseWeights?]
 
   /// Parses the container and checks everything; `verifyChecksum` as in `TensorContainer`.
   public init(_ bytes: UnsafeRawBufferPointer, verifyChecksum: Bool = true) throws(Int8ModelError) {
@@ -199,6 +202,12 @@ public struct Int8Model {
     convZeroPoints = zeroPoints
     let last = "decoder.conv\(p.decoderChannels.count + 1)"
     pixelConv = try c.conv(last, inChannels: channels, outChannels: 1)
+    var phases: [SubPixelPhaseWeights?] = []
+    for i in 1...p.decoderChannels.count {
+      let conv = i < p.decoderChannels.count ? convs[i] : pixelConv
+      phases.append(try c.subPixelPhases("decoder.conv\(i + 1).phase_weights", of: conv))
+    }
+    subPixelPhases = phases
     pixelThresholds = PixelThresholds(
       try c.table32(
         last + ".pixel_thresholds", PixelThresholds.count, Int64(Int32.min)...Int64(Int32.max), order: true))
