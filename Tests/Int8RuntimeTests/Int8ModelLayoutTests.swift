@@ -55,3 +55,22 @@ import Testing
   }
   #expect(weightBytes > 13_900_000 && weightBytes < 14_000_000)
 }
+
+// MARK: - Metadata values
+
+@Test func metadataDecimalsAreUnsignedAndBounded() {
+  func parse(_ s: String) -> Int? { Array(s.utf8).withUnsafeBytes { MetadataValues.decimal($0) } }
+  func list(_ s: String) -> [Int]? { Array(s.utf8).withUnsafeBytes { MetadataValues.decimalList($0) } }
+  #expect(parse("128") == 128)
+  #expect(parse("0") == 0)
+  #expect(parse("16384") == 16384)
+  #expect(parse("16385") == nil)
+  #expect(parse("-1") == nil)
+  #expect(parse("1e3") == nil)
+  #expect(parse("") == nil)
+  #expect(parse("12345678901") == nil)
+  #expect(list("32,64,128") == [32, 64, 128])
+  #expect(list("32,,64") == nil)
+  #expect(list("0,1") == nil)
+  #expect(list("1,2,3,4,5,6,7,8,9") == nil)
+}
