@@ -2,7 +2,8 @@
 
 /// An int8 model file (container kind 3, docs/INT8.md) checked against its preset and opened as
 /// typed, zero-copy views of its tensors: the weights stay where the bytes lie (a memory-mapped
-/// file, or flash). Load allocates only the small arrays of per-layer views.
+/// file, or flash). Load allocates only the small arrays of per-layer views (and, to check optional
+/// sub-pixel weights, one temporary array per such layer).
 ///
 /// ```swift
 /// let model = try Int8Model(bytes)            // bytes: UnsafeRawBufferPointer, 16-byte aligned
@@ -217,15 +218,15 @@ public struct Int8Model {
 
   /// Start latent k [D].
   public func startLatent(_ k: Int) -> Int16Values {
-    let D = preset.latentSize * 2
-    return Int16Values(UnsafeRawBufferPointer(rebasing: startLatents.bytes[(k * D)..<((k + 1) * D)]))
+    let bytes = 2 * preset.latentSize
+    return Int16Values(UnsafeRawBufferPointer(rebasing: startLatents.bytes[(k * bytes)..<((k + 1) * bytes)]))
   }
 
   /// Primer i (0 ..< primerCount, oldest first) of start k [D].
   public func primer(start k: Int, _ i: Int) -> Int16Values {
     guard let primers else { preconditionFailure("the model has no primers") }
-    let D = preset.latentSize * 2
-    let at = (k * primerCount + i) * D
-    return Int16Values(UnsafeRawBufferPointer(rebasing: primers.bytes[at..<(at + D)]))
+    let bytes = 2 * preset.latentSize
+    let at = (k * primerCount + i) * bytes
+    return Int16Values(UnsafeRawBufferPointer(rebasing: primers.bytes[at..<(at + bytes)]))
   }
 }
