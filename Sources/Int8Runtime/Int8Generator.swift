@@ -142,7 +142,8 @@ public struct Int8Generator {
     }
   }
 
-  /// Advances by one generated step and returns the new current latent's buffer (latent format).
+  /// Advances by one generated step: `current` becomes the next latent (latent format) and
+  /// `lastComponent` the chosen mixture component. Draws 1 + 12·D values from `rng`.
   public mutating func nextLatent() {
     if model.isStateless {
       for i in h.indices { h[i] = 0 }

@@ -2,7 +2,8 @@
 
 /// An int8 model file (container kind 3, docs/INT8.md) checked against its preset and opened as
 /// typed, zero-copy views of its tensors: the weights stay where the bytes lie (a memory-mapped
-/// file, or flash). Load allocates only the small arrays of per-layer views.
+/// file, or flash). Load allocates only the small arrays of per-layer views (and, to check optional
+/// sub-pixel weights, one temporary array per such layer).
 ///
 /// ```swift
 /// let model = try Int8Model(bytes)            // bytes: UnsafeRawBufferPointer, 16-byte aligned
@@ -64,6 +65,9 @@ public struct Int8Model {
   /// decoder.conv n+1, straight to pixels
   public let pixelConv: Conv3x3Weights
   public let pixelThresholds: PixelThresholds
+  /// The optional sub-pixel form of the conv after upsample i (entry i − 1, i = 1 ... n: that is
+  /// decoder.conv2 ... conv n+1, the last being the pixel conv), checked equal to its 3x3 taps' sums.
+  public let subPixelPhases: [SubPixelPhaseWeights?]
 
   /// Parses the container and checks everything; `verifyChecksum` as in `TensorContainer`.
   public init(_ bytes: UnsafeRawBufferPointer, verifyChecksum: Bool = true) throws(Int8ModelError) {
@@ -199,6 +203,12 @@ public struct Int8Model {
     convZeroPoints = zeroPoints
     let last = "decoder.conv\(p.decoderChannels.count + 1)"
     pixelConv = try c.conv(last, inChannels: channels, outChannels: 1)
+    var phases: [SubPixelPhaseWeights?] = []
+    for i in 1...p.decoderChannels.count {
+      let conv = i < p.decoderChannels.count ? convs[i] : pixelConv
+      phases.append(try c.subPixelPhases("decoder.conv\(i + 1).phase_weights", of: conv))
+    }
+    subPixelPhases = phases
     pixelThresholds = PixelThresholds(
       try c.table32(
         last + ".pixel_thresholds", PixelThresholds.count, Int64(Int32.min)...Int64(Int32.max), order: true))
@@ -208,15 +218,15 @@ public struct Int8Model {
 
   /// Start latent k [D].
   public func startLatent(_ k: Int) -> Int16Values {
-    let D = preset.latentSize * 2
-    return Int16Values(UnsafeRawBufferPointer(rebasing: startLatents.bytes[(k * D)..<((k + 1) * D)]))
+    let bytes = 2 * preset.latentSize
+    return Int16Values(UnsafeRawBufferPointer(rebasing: startLatents.bytes[(k * bytes)..<((k + 1) * bytes)]))
   }
 
   /// Primer i (0 ..< primerCount, oldest first) of start k [D].
   public func primer(start k: Int, _ i: Int) -> Int16Values {
     guard let primers else { preconditionFailure("the model has no primers") }
-    let D = preset.latentSize * 2
-    let at = (k * primerCount + i) * D
-    return Int16Values(UnsafeRawBufferPointer(rebasing: primers.bytes[at..<(at + D)]))
+    let bytes = 2 * preset.latentSize
+    let at = (k * primerCount + i) * bytes
+    return Int16Values(UnsafeRawBufferPointer(rebasing: primers.bytes[at..<(at + bytes)]))
   }
 }

@@ -164,4 +164,19 @@ struct Int8ModelChecker {
       name + ".weights", w, rows: outChannels, columns: 9 * inChannels, bias: b, inputMagnitude: 255)
     return Conv3x3Weights(inChannels: inChannels, outChannels: outChannels, weights: w, bias: b)
   }
+
+  /// The optional `<conv>.phase_weights` i16 [4, out, 4, in] (phase 2·py + px, output channel, tap 2·ty + tx, input channel); when present it must equal the
+  /// sums of the conv's 3x3 taps exactly (so the two forms give the same integers).
+  func subPixelPhases(_ name: String, of conv: Conv3x3Weights) throws(Int8ModelError) -> SubPixelPhaseWeights?
+  {
+    guard container.tensor(named: name) != nil else { return nil }
+    let shape = TensorShape(4, conv.outChannels, 4, conv.inChannels)
+    let t = Int16Values(try tensor(name, .int16, shape).data)
+    let expected = SubPixelPhaseWeights.make(from: conv)
+    for i in expected.indices where t[i] != expected[i] {
+      throw .outOfRange(
+        name: name, index: i, value: Int64(t[i]), range: "\(expected[i]) (the sum of its 3x3 taps)")
+    }
+    return SubPixelPhaseWeights(inChannels: conv.inChannels, outChannels: conv.outChannels, weights: t)
+  }
 }

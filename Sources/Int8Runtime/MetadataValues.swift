@@ -4,9 +4,9 @@
 /// without sign, lists are comma-separated), without Foundation.
 ///
 /// ```swift
-/// MetadataValues.decimal(bytesOf("128"))          // 128
-/// MetadataValues.decimalList(bytesOf("32,64"))    // [32, 64]
-/// MetadataValues.decimal(bytesOf("-1"))           // nil
+/// let v = container.metadataValue(forKey: "preset.decoder_channels")!   // the bytes "32,64,128"
+/// MetadataValues.decimalList(v)                                         // [32, 64, 128]
+/// // a value "128" gives decimal 128; "-1", "1e3", "" and "12345678901" give nil
 /// ```
 public enum MetadataValues {
   /// A decimal without sign, at most `limit`; nil for anything else.

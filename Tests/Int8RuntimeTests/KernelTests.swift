@@ -255,3 +255,44 @@ private func conv64(
   }
   #expect(distinct.count > 5)
 }
+
+// MARK: - MDN head rows
+
+@Test func mdnHeadRowsMatchFloat64InTheirOwnFormats() {
+  var rng = DanceRandom(seed: 7)
+  let arena = ViewArena()
+  let (H, K, D, f) = (16, 3, 4, 10)
+  let O = 2 * K * D + K
+  let sx = 8.0 / 32767  // sequence.dense output scale
+  let sw = (0..<O).map { 0.002 + 0.0001 * Double($0 % 9) }
+  let outScale = { (row: Int) -> Double in
+    row < K * D ? 1.0 / Double(1 << f) : (row < 2 * K * D ? 1.0 / 2048 : 1.0 / 65536)
+  }
+  let w = randomWeights(O * H, &rng)
+  let bias = randomInt32(O, &rng, magnitude: 400_000)
+  let head = MDNHead(
+    layer: DenseWeights(
+      inputs: H, outputs: O, weights: arena.int8(w), bias: arena.int32(bias),
+      requantization: arena.requantization(
+        (0..<O).map { SpecQuantizer.multiplier(sx * sw[$0] / outScale($0)) })),
+    mixtures: K, dims: D)
+  withExtendedLifetime(arena) {
+    for _ in 0..<20 {
+      let x = randomInt16(H, &rng, magnitude: 32767).map { Int16(max($0, 0)) }  // relu output
+      func real(_ row: Int) -> Double {
+        var v = Double(bias[row]) * sx * sw[row]
+        for i in 0..<H { v += Double(w[row * H + i]) * sw[row] * Double(x[i]) * sx }
+        return v / outScale(row)
+      }
+      x.withUnsafeBufferPointer { xp in
+        for k in 0..<K {
+          #expect(abs(Double(head.logit(k, input: xp)) - real(2 * K * D + k)) <= 0.5 + 1e-6)
+          for d in 0..<D {
+            #expect(abs(Double(head.mean(k, d, input: xp)) - real(k * D + d)) <= 0.5 + 1e-6)
+            #expect(abs(Double(head.logSigma(k, d, input: xp)) - real(K * D + k * D + d)) <= 0.5 + 1e-6)
+          }
+        }
+      }
+    }
+  }
+}

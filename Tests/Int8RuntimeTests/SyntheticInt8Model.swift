@@ -153,13 +153,13 @@ struct SyntheticInt8Model {
     b.int16("sequence.sigmoid_table", [513], SpecTables.sigmoid())
     b.int16("sequence.tanh_table", [513], SpecTables.tanh())
     sequenceDense = ScaledLayer(
-      rows: H, columns: U, inputScale: sh, outputScale: 4.0 / 32767, inputSpread: 0.3, gain: 1.0,
+      rows: H, columns: U, inputScale: sh, outputScale: 8.0 / 32767, inputSpread: 0.3, gain: 1.0,
       biasReal: { Double($0 % 3) * 0.2 }, rng: &rng)
     Self.write(&b, "sequence.dense", [H, U], sequenceDense)
     let O = 2 * K * D + K
     let outScale = { (row: Int) -> Double in row < K * D ? sz : (row < 2 * K * D ? 1.0 / 2048 : 1.0 / 65536) }
     mdn = ScaledLayer(
-      rows: O, columns: H, inputScale: 4.0 / 32767, outputScale: 1, inputSpread: 0.5, gain: 1.0,
+      rows: O, columns: H, inputScale: 8.0 / 32767, outputScale: 1, inputSpread: 0.5, gain: 1.0,
       biasReal: { row in row < K * D ? 0 : (row < 2 * K * D ? -1.5 : Double(row % 3) - 1) }, rng: &rng)
     b.int8("sequence.mdn.weights", [O, H], mdn.weights)
     b.int32("sequence.mdn.bias", [O], mdn.bias)
@@ -182,27 +182,27 @@ struct SyntheticInt8Model {
     Self.write(&b, "decoder.dense", [p.bottleneckSize, D], decoderDense)
     b.int32("decoder.dense.output_zero_point", [], [zeroPoints.dense])
     expand = ScaledLayer(
-      rows: p.decoderExpand, columns: shape[2], inputScale: 4.0 / 255, outputScale: 8.0 / 255,
-      inputSpread: 0.6,
-      gain: 1.0, biasReal: { _ in 0 }, rng: &rng)
+      rows: p.decoderExpand, columns: shape[2], inputScale: 4.0 / 255, outputScale: 16.0 / 255,
+      inputSpread: 0.7, gain: 1.0, biasReal: { _ in 0 }, rng: &rng)
     Self.write(&b, "decoder.expand", [p.decoderExpand, shape[2]], expand)
     b.int32("decoder.expand.output_zero_point", [], [zeroPoints.expand])
     var channels = p.decoderExpand
-    var inScale = 8.0 / 255
+    var inScale = 16.0 / 255
     for (i, width) in p.decoderChannels.enumerated() {
       let name = "decoder.conv\(i + 1)"
       let conv = ScaledLayer(
-        rows: width, columns: 9 * channels, inputScale: inScale, outputScale: 4.0 / 255, inputSpread: 0.7,
-        gain: 1.2,
+        rows: width, columns: 9 * channels, inputScale: inScale,
+        outputScale: [6.0, 4.0, 2.0][min(i, 2)] / 255,
+        inputSpread: i == 0 ? 1.1 : 1.0, gain: 0.8,
         biasReal: { Double($0 % 3) * 0.1 }, rng: &rng)
       Self.write(&b, name, [width, 3, 3, channels], conv)
       b.int32(name + ".output_zero_point", [], [zeroPoints.conv])
       convs.append(conv)
       channels = width
-      inScale = 4.0 / 255
+      inScale = conv.outputScale
     }
     pixelConv = ScaledLayer(
-      rows: 1, columns: 9 * channels, inputScale: inScale, outputScale: 1, inputSpread: 0.7, gain: 3.0,
+      rows: 1, columns: 9 * channels, inputScale: inScale, outputScale: 1, inputSpread: 1.0, gain: 3.0,
       biasReal: { _ in 0.2 }, rng: &rng)
     let last = "decoder.conv\(p.decoderChannels.count + 1)"
     b.int8(last + ".weights", [1, 3, 3, channels], pixelConv.weights)
