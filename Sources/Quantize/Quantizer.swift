@@ -28,6 +28,9 @@ public enum Quantizer {
     public var windows = 16
     public var primerSteps = 8
     public var windowSteps = 64
+    /// Store only the first `starts` start latents (nil: all the float model has), to fit a
+    /// size budget; `--start K` then refuses K ≥ starts.
+    public var starts: Int? = nil
     public var evaluationLatents = 400
     public var evaluationSteps = 300
     public init(method: CalibrationMethod = .percentile(CalibrationMethod.defaultPercentile)) {
@@ -131,7 +134,7 @@ public enum Quantizer {
     // Starts and primers, normalised.
     var starts: [[Double]] = []
     var primers: [[[Double]]] = []
-    for k in 0..<dance.startCount {
+    for k in 0..<min(dance.startCount, options.starts ?? dance.startCount) {
       let p = try dance.primer(start: k).map(normalise)
       starts.append(p.last!)
       primers.append(Array(p.dropLast()))

@@ -29,9 +29,12 @@ struct QuantizeCommand: ParsableCommand {
     .percentile
   @Option(help: "The percentile of --method percentile.") var percentile: Double = CalibrationMethod
     .defaultPercentile
+  @Option(help: "Store only the first N start latents (default: all the float model has).")
+  var starts: Int?
   @Option(help: "Where to write the int8 model (default: MODELDIR/model-int8.dnm).") var out: String?
 
   func validate() throws {
+    if let starts, starts < 1 { throw ValidationError("--starts must be at least 1") }
     guard percentile > 50 && percentile <= 100 else {
       throw ValidationError("--percentile must be above 50 and at most 100")
     }
@@ -54,7 +57,7 @@ struct QuantizeCommand: ParsableCommand {
       ) { CLI.printError($0) }
       var options = Quantizer.Options(
         method: method == .minmax ? .minmax : .percentile(percentile))
-      options.windows = 16
+      options.starts = starts
       var lastTenth = (stage: "", tenth: -1)
       let result = try Quantizer.run(
         model: file, frames: dataset.clips.map { $0.map(\.pixels) }, options: options
