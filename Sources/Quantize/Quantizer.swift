@@ -51,9 +51,12 @@ public enum Quantizer {
 
   /// `frames`: the calibration folder's frames in time order, one array per clip.
   /// `progress(stage, done, total)` reports long work.
+  /// `decoderEvaluation`: the VAE's own frames folder (one array per clip), whose held-out
+  /// tenth (`ClipSplit`, 10%) the decoder is measured on, as the VAE's held-out reconstruction
+  /// figures are; nil measures on the calibration folder's unseen frames.
   public static func run(
-    model file: FloatModelFile, frames clips: [[[UInt8]]], options: Options,
-    progress: (String, Int, Int) -> Void = { _, _, _ in }
+    model file: FloatModelFile, frames clips: [[[UInt8]]], decoderEvaluation: [[[UInt8]]]? = nil,
+    options: Options, progress: (String, Int, Int) -> Void = { _, _, _ in }
   ) throws -> Result {
     let preset = file.preset
     let dance = try FloatDance(model: file)
@@ -153,7 +156,14 @@ public enum Quantizer {
     let unseen = heldOut.sorted()
     let evalCount = min(options.evaluationLatents, unseen.count)
     let evalPicks = (0..<evalCount).map { unseen[$0 * unseen.count / evalCount] }
-    let evaluationLatents = EncodePhase.encode(evalPicks.map { all[$0] }, with: dance.vae).map(normalise)
+    var evaluationFrames = evalPicks.map { all[$0] }
+    if let vaeClips = decoderEvaluation {
+      let split = ClipSplit(clipLengths: vaeClips.map(\.count), heldOutPercent: 10)
+      let held = zip(vaeClips, split.heldOutRanges).flatMap { clip, range in Array(clip[range]) }
+      let n = min(options.evaluationLatents, held.count)
+      evaluationFrames = (0..<n).map { held[$0 * held.count / n] }
+    }
+    let evaluationLatents = EncodePhase.encode(evaluationFrames, with: dance.vae).map(normalise)
     var longest: [Int] = []
     var current: [Int] = []
     for i in unseen {
