@@ -5,8 +5,8 @@ import ModelFiles
 
 // MARK: - EncodePhase
 
-/// `dancenet encode`: every frame of the dataset through the trained VAE encoder, keeping the
-/// latent mean (no sampling noise, so the same frames always give the same latents), with the
+/// `dancenet encode`: every frame of the dataset through the trained VAE encoder (`TrainedVAE`:
+/// vae.ckpt, or model.dnm in a folder without one), keeping the latent mean (no sampling noise, so the same frames always give the same latents), with the
 /// clip lengths and the held-out split, in MODELDIR/latents.ckpt.
 ///
 /// ```swift
@@ -36,15 +36,16 @@ public enum EncodePhase {
   public static func run(dataset: FrameDataset, in dir: ModelDirectory, observer: PhaseObserver = .silent)
     throws -> Latents
   {
-    let (vae, ckpt) = try loadVAE(from: dir)
+    let trained = try TrainedVAE.load(from: dir)
+    let vae = trained.vae
     guard vae.preset.frameWidth == dataset.clips.first?.first?.width,
       vae.preset.frameHeight == dataset.clips.first?.first?.height
     else { throw FileIOError("\(dataset.folder): frames do not match the model's frame size") }
     var clips: [[[Float]]] = []
     for clip in dataset.clips {
-      clips.append(encode(clip.map(\.pixels), with: vae))
+      clips.append(vae.latentMeans(of: clip.map(\.pixels)))
     }
-    var provenance = ckpt.metadata.filter { $0.key.hasPrefix("provenance.") }
+    var provenance = trained.provenance
     // The latents may come from another folder than the VAE's training frames (a longer dance
     // for the sequence model): `data` names the latents' folder, `vae_data` the VAE's.
     if let vaeData = provenance["provenance.data"] { provenance["provenance.vae_data"] = vaeData }
@@ -52,42 +53,13 @@ public enum EncodePhase {
     provenance["provenance.frames"] = String(dataset.frameCount)
     provenance["provenance.training_frames"] = String(dataset.split.trainFrameCount)
     provenance["provenance.heldout_frames"] = String(dataset.split.heldOutFrameCount)
-    provenance["provenance.vae_epochs"] = String(ckpt.epoch)
     let latents = Latents(
-      preset: vae.preset, seed: ckpt.seed, clips: clips, split: dataset.split, provenance: provenance)
+      preset: vae.preset, seed: trained.seed, clips: clips, split: dataset.split, provenance: provenance)
     try save(latents, to: dir.latents)
-    observer.log("encoded \(dataset.frameCount) frames in \(clips.count) clip(s) to \(dir.latents)")
+    observer.log(
+      "encoded \(dataset.frameCount) frames in \(clips.count) clip(s) with the VAE of "
+        + "\(trained.path) to \(dir.latents)")
     return latents
-  }
-
-  /// Latent means of frames (gray bytes), in batches of 32.
-  public static func encode(_ frames: [[UInt8]], with vae: VAE<Float>) -> [[Float]] {
-    let D = vae.preset.latentSize
-    var out: [[Float]] = []
-    out.reserveCapacity(frames.count)
-    var start = 0
-    while start < frames.count {
-      let members = frames[start..<min(frames.count, start + 32)]
-      let pixels = members.flatMap { $0.map { Float($0) / 255 } }
-      let mean = vae.encode(pixels, batch: members.count).mean
-      for b in 0..<members.count { out.append(Array(mean[(b * D)..<((b + 1) * D)])) }
-      start += 32
-    }
-    return out
-  }
-
-  /// The VAE of MODELDIR/vae.ckpt.
-  public static func loadVAE(from dir: ModelDirectory) throws -> (VAE<Float>, Checkpoint) {
-    guard dir.exists(dir.vaeCheckpoint) else {
-      throw FileIOError("\(dir.vaeCheckpoint): not found (run train-vae first)")
-    }
-    let ckpt = try Checkpoint.load(from: dir.vaeCheckpoint)
-    if ckpt.phase != VAEPhase.phase {
-      throw FileIOError("\(dir.vaeCheckpoint): is a \(ckpt.phase) checkpoint, not vae")
-    }
-    let vae = try VAE<Float>(preset: ckpt.preset, seed: ckpt.seed)
-    try ckpt.restore(into: vae.parameters)
-    return (vae, ckpt)
   }
 
   // MARK: - File
