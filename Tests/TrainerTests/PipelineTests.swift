@@ -154,6 +154,11 @@ import Trainer
     #expect(
       try refusal { $0.metadata[SequenceMode.retiredTargetKey] = "velocity" }
         == "\(path): metadata sequence.target is 'velocity'; only latent is known")
+    #expect(
+      try refusal { $0.metadata[SamplingTemperatures.piKey] = "abc" }
+        == "\(path): metadata generation.pi_temperature is 'abc', not a decimal in 0.01...10")
+    _ = try refusal { $0.metadata.merge(SamplingTemperatures(pi: 0.3, sigma: 0.5).metadataEntries) { $1 } }
+    #expect(try FloatDance.load(from: path).defaultTemperatures == SamplingTemperatures(pi: 0.3, sigma: 0.5))
     file.metadata[SequenceMode.retiredTargetKey] = "latent"
     #expect(try refusal { _ in } == "")
   }
