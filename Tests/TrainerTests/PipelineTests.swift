@@ -177,7 +177,7 @@ import Trainer
     let file = try SequencePhase.run(in: dir, options: options)
     #expect(file.metadata[LatentNormalizer.Axes.metadataKey] == "principal")
     #expect(file.tensors[LatentNormalizer.rotationName]?.values.count == 16)
-    let latents = try EncodePhase.load(from: dir)
+    let latents = try EncodedLatents.load(from: dir)
     let fitted = try LatentNormalizer.fit(clips: latents.trainingClips, axes: .principal)
     let dance = try FloatDance.load(from: dir.model)
     #expect(dance.normalizer == fitted)

@@ -55,7 +55,7 @@ public enum SequencePhase {
     throws -> FloatModelFile
   {
     if let e = options.problem { throw SequenceTrainerError.invalidOptions(e) }
-    let latents = try EncodePhase.load(from: dir)
+    let latents = try EncodedLatents.load(from: dir)
     let preset = latents.preset
     let (training, heldOut) = (
       latents.trainingClips.filter { $0.count >= 2 }, latents.heldOutClips.filter { $0.count >= 2 }
@@ -158,7 +158,7 @@ public enum SequencePhase {
 
   /// Up to `count` start latents spread evenly over the training frames, each with the
   /// `primers` latents before it: tensors [N, D] and [N, P, D] (nil when no frame qualifies).
-  static func startTensors(_ l: EncodePhase.Latents, count: Int, primers: Int)
+  static func startTensors(_ l: EncodedLatents, count: Int, primers: Int)
     -> (FloatTensor, FloatTensor)?
   {
     let every = max(1, (l.split.trainFrameCount - primers * l.clips.count) / max(count, 1))
