@@ -124,7 +124,7 @@ public enum DanceEvaluation {
       latents: real, velocities: LatentVelocities.velocities(real), pixelSteps: realSteps,
       jumpThreshold: PixelJumps.threshold(realSteps: realSteps),
       radius: LoopMeasure.defaultRadius(dimension: preset.latentSize))
-    let realJumps = reference.jumps(realSteps)
+    let realJumps = reference.jumps(reference.pixelSteps)
 
     // MARK: Temperature sweep
     var sweep: TemperatureSweep? = nil
@@ -170,7 +170,7 @@ public enum DanceEvaluation {
       loopReal: try LoopMeasure.measure(real, radius: reference.radius),
       latentSpeedGenerated: measured.latentSpeed,
       latentSpeedReal: LatentVelocities.meanSpeed(real),
-      pixelChangeGenerated: measured.pixelChange, pixelChangeReal: PixelChange.mean(realSteps),
+      pixelChangeGenerated: measured.pixelChange, pixelChangeReal: PixelChange.mean(reference.pixelSteps),
       jumpThreshold: reference.jumpThreshold, jumpsGenerated: measured.jumps, jumpsReal: realJumps)
 
     // MARK: Pictures
