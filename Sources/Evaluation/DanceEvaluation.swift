@@ -17,13 +17,20 @@ import Trainer
 /// - Generated vs real: `frames` generated frames split over `seeds` seeds (seed s starts from
 ///   stored start latent s x N / seeds) against the held-out latents: Fréchet distance of the
 ///   latents and of their frame-to-frame velocities, the loop measure (radius 0.5 sqrt(D) in
-///   normalised units, lag 8) of both, latent speed, and mean pixel change per frame of both.
-///   All latent figures are in normalised units (the model's per-dimension mean/std).
+///   normalised units, lag 8) of both, latent speed, mean pixel change per frame and the share of
+///   large pixel jumps (`PixelJumps`) of both. All latent figures are in normalised units (the
+///   model's per-dimension mean/std). The temperatures are the model file's defaults unless
+///   `Options.temperatures` says otherwise.
+/// - Temperature sweep (`TemperatureSweep`): the same generated-side measures at every point of a
+///   small grid of temperatures, on a smaller sample, and the point its rule chooses; with
+///   `recordChosenTemperatures` that point becomes the model file's default before the main
+///   comparison runs.
 ///
 /// ```swift
 /// let report = try DanceEvaluation.run(modelPath: "models/tiny/model.dnm", dataset: data,
 ///                                      options: .init(), outputFolder: "models/tiny/eval")
 /// // models/tiny/eval/report.md, report.json, generated.png, velocity.png, reconstructions.png
+/// report.sweep?.chosen   // the grid point the rule picks, e.g. pi 0.5, sigma 1
 /// ```
 public enum DanceEvaluation {
   public struct Options: Sendable {
@@ -32,9 +39,32 @@ public enum DanceEvaluation {
     /// models); at 4,000 the ranking held. Fréchet distance is biased upward at small samples.
     public var frames = 4000
     public var seeds = 16
-    public var piTemperature = 1.0
-    public var sigmaTemperature = 1.0
+    /// The main comparison's temperatures; nil takes the model file's defaults
+    /// (`FloatDance.defaultTemperatures`).
+    public var temperatures: SamplingTemperatures? = nil
+    /// The temperature sweep; nil runs none.
+    public var sweep: TemperatureSweep.Grid? = .standard
+    /// Writes the sweep's choice into the model file as its default temperatures
+    /// (`generation.*`; every tensor and other key unchanged) before the main comparison,
+    /// which then runs at them. Needs a sweep and no `temperatures`.
+    public var recordChosenTemperatures = false
     public init() {}
+
+    /// Nil when usable, else one line.
+    public var problem: String? {
+      if seeds < 1 || frames < 2 * seeds { return "need at least 1 seed and 2 frames per seed" }
+      if let t = temperatures, let e = SamplingTemperatures.problem(pi: t.pi, sigma: t.sigma) {
+        return e
+      }
+      if let e = sweep?.problem { return e }
+      if recordChosenTemperatures && sweep == nil {
+        return "recording the chosen temperatures needs the sweep"
+      }
+      if recordChosenTemperatures && temperatures != nil {
+        return "recording the chosen temperatures takes no temperatures of its own"
+      }
+      return nil
+    }
   }
 
   /// Runs with OpenBLAS on one thread (`BLASThreads`), so the report is the same bytes on every
@@ -54,8 +84,9 @@ public enum DanceEvaluation {
     modelPath: String, dataset: FrameDataset, options: Options, outputFolder: String,
     observer: PhaseObserver
   ) throws -> EvalReport {
+    if let e = options.problem { throw EvaluationError("eval options: \(e)") }
     let file = try FloatModelFile.load(from: modelPath)
-    let dance = try FloatDance(model: file)
+    let dance = try FloatDance(model: file, path: modelPath)
     let preset = file.preset
     let heldOutClips = try heldOutFrames(file, dataset: dataset, modelPath: modelPath)
     let heldOut = heldOutClips.flatMap { $0 }
@@ -67,7 +98,7 @@ public enum DanceEvaluation {
 
     // MARK: VAE reconstruction
     observer.log("eval: reconstructing \(heldOut.count) held-out frames")
-    let latentClips = heldOutClips.map { EncodePhase.encode($0.map(\.pixels), with: dance.vae) }
+    let latentClips = heldOutClips.map { dance.vae.latentMeans(of: $0.map(\.pixels)) }
     let reconstructions = dance.decode(latentClips.flatMap { $0 })
     let pairs = zip(heldOut, reconstructions).map { (PixelPlane($0), PixelPlane($1)) }
     let reconstruction = EvalReport.Reconstruction(
@@ -85,37 +116,62 @@ public enum DanceEvaluation {
       stepsPerWindow: 64, steps: steps, nllPerStepStateful: stateful,
       nllPerStepStateless: stateless)
 
-    // MARK: Generated dance
+    // MARK: Real reference
     guard dance.startCount > 0 else { throw EvaluationError("\(modelPath): stores no start latents") }
+    let real = normalized.map { $0.map { $0.map(Double.init) } }
+    let realSteps = try PixelChange.stepChanges(heldOutClips.map { $0.map(PixelPlane.init) })
+    let reference = RealDance(
+      latents: real, velocities: LatentVelocities.velocities(real), pixelSteps: realSteps,
+      jumpThreshold: PixelJumps.threshold(realSteps: realSteps),
+      radius: LoopMeasure.defaultRadius(dimension: preset.latentSize))
+    let realJumps = reference.jumps(reference.pixelSteps)
+
+    // MARK: Temperature sweep
+    var sweep: TemperatureSweep? = nil
+    if let grid = options.sweep {
+      let seeds = (1...grid.seeds).map { UInt64($0) }
+      var points: [TemperatureSweep.Point] = []
+      for t in grid.points {
+        observer.log(
+          "eval: sweep pi \(t.pi) sigma \(t.sigma): \(grid.seeds * grid.framesPerSeed) frames")
+        let g = try generate(dance, temperatures: t, seeds: seeds, framesPerSeed: grid.framesPerSeed)
+        let m = try reference.measure(g)
+        points.append(
+          .init(
+            temperatures: t, latentFrechet: m.latentFrechet, velocityFrechet: m.velocityFrechet,
+            loop: m.loop, latentSpeed: m.latentSpeed, pixelChange: m.pixelChange, jumps: m.jumps))
+      }
+      sweep = TemperatureSweep(
+        seeds: seeds, framesPerSeed: grid.framesPerSeed, points: points,
+        realJumpRate: realJumps.fraction)
+    }
+    var temperatures = options.temperatures ?? dance.defaultTemperatures
+    if options.recordChosenTemperatures, let chosen = sweep?.chosen {
+      var recorded = file
+      recorded.metadata.merge(chosen.metadataEntries) { _, new in new }
+      try recorded.save(to: modelPath)
+      observer.log("eval: recorded pi \(chosen.pi), sigma \(chosen.sigma) in \(modelPath)")
+      temperatures = chosen
+    }
+
+    // MARK: Generated dance
     let perSeed = max(2, options.frames / options.seeds)
     let seeds = (1...options.seeds).map { UInt64($0) }
     observer.log("eval: generating \(perSeed * seeds.count) frames from \(seeds.count) seeds")
-    var generated: [[[Float]]] = []
-    var generatedFrames: [[GrayImage]] = []
-    for (i, seed) in seeds.enumerated() {
-      let z = try dance.latents(
-        frames: perSeed, seed: seed, start: i * dance.startCount / seeds.count,
-        piTemperature: options.piTemperature, sigmaTemperature: options.sigmaTemperature)
-      generated.append(z)
-      generatedFrames.append(dance.decode(z))
-    }
-    let gen = generated.map { $0.map { dance.normalizer.normalize($0).map(Double.init) } }
-    let real = normalized.map { $0.map { $0.map(Double.init) } }
+    let generated = try generate(dance, temperatures: temperatures, seeds: seeds, framesPerSeed: perSeed)
+    let measured = try reference.measure(generated)
+    let gen = generated.latents
+    let generatedFrames = generated.frames
     let D = preset.latentSize
-    let radius = LoopMeasure.defaultRadius(dimension: D)
     let comparison = EvalReport.DanceComparison(
-      realFrames: heldOut.count,
-      latentFrechet: try FrechetDistance.compute(gen.flatMap { $0 }, real.flatMap { $0 }),
-      velocityFrechet: try FrechetDistance.compute(
-        LatentVelocities.velocities(gen), LatentVelocities.velocities(real)),
-      loopRadius: radius, loopMinLag: LoopMeasure.defaultMinLag,
-      loopGenerated: try LoopMeasure.measure(gen, radius: radius),
-      loopReal: try LoopMeasure.measure(real, radius: radius),
-      latentSpeedGenerated: LatentVelocities.meanSpeed(gen),
+      realFrames: heldOut.count, latentFrechet: measured.latentFrechet,
+      velocityFrechet: measured.velocityFrechet, loopRadius: reference.radius,
+      loopMinLag: LoopMeasure.defaultMinLag, loopGenerated: measured.loop,
+      loopReal: try LoopMeasure.measure(real, radius: reference.radius),
+      latentSpeedGenerated: measured.latentSpeed,
       latentSpeedReal: LatentVelocities.meanSpeed(real),
-      pixelChangeGenerated: try PixelChange.meanAbsoluteChange(
-        generatedFrames.map { $0.map(PixelPlane.init) }),
-      pixelChangeReal: try PixelChange.meanAbsoluteChange(heldOutClips.map { $0.map(PixelPlane.init) }))
+      pixelChangeGenerated: measured.pixelChange, pixelChangeReal: PixelChange.mean(reference.pixelSteps),
+      jumpThreshold: reference.jumpThreshold, jumpsGenerated: measured.jumps, jumpsReal: realJumps)
 
     // MARK: Pictures
     let firstDance = generatedFrames[0]
@@ -143,9 +199,9 @@ public enum DanceEvaluation {
       inputs: .init(model: modelPath, data: dataset.folder, heldOutFrames: heldOut.count, latentDimension: D),
       reconstruction: reconstruction, sequence: sequence,
       generation: .init(
-        seeds: seeds, framesPerSeed: perSeed, piTemperature: options.piTemperature,
-        sigmaTemperature: options.sigmaTemperature),
-      dance: comparison,
+        seeds: seeds, framesPerSeed: perSeed, piTemperature: temperatures.pi,
+        sigmaTemperature: temperatures.sigma, temperaturesFromModel: options.temperatures == nil),
+      dance: comparison, sweep: sweep,
       pictures: [
         .init(title: "generated dance (seed 1)", file: "generated.png"),
         .init(title: "held-out frames and their reconstructions, in pairs", file: "reconstructions.png"),
@@ -155,6 +211,61 @@ public enum DanceEvaluation {
     try AtomicFile.write(Array(try report.json()), to: out.file("report.json"))
     return report
   }
+
+  // MARK: - Generated dances and their measures
+
+  /// Generated clips: one per seed, seed i (0-based) starting from stored start latent
+  /// i × N / seeds; latents in the model's normalised units and the decoded frames.
+  struct GeneratedDance {
+    var latents: [[[Double]]]
+    var frames: [[GrayImage]]
+  }
+
+  static func generate(
+    _ dance: FloatDance, temperatures: SamplingTemperatures, seeds: [UInt64], framesPerSeed: Int
+  ) throws -> GeneratedDance {
+    var out = GeneratedDance(latents: [], frames: [])
+    for (i, seed) in seeds.enumerated() {
+      let z = try dance.latents(
+        frames: framesPerSeed, seed: seed, start: i * dance.startCount / seeds.count,
+        piTemperature: temperatures.pi, sigmaTemperature: temperatures.sigma)
+      out.latents.append(z.map { dance.normalizer.normalize($0).map(Double.init) })
+      out.frames.append(dance.decode(z))
+    }
+    return out
+  }
+
+  /// The real held-out dance every generated dance is measured against.
+  struct RealDance {
+    var latents: [[[Double]]]
+    var velocities: [[Double]]
+    var pixelSteps: [Double]
+    var jumpThreshold: Double?
+    var radius: Double
+
+    func jumps(_ steps: [Double]) -> PixelJumps.Result {
+      jumpThreshold.map { PixelJumps.count(steps, threshold: $0) }
+        ?? PixelJumps.Result(jumps: 0, steps: 0)
+    }
+
+    /// The generated side of every dance measure.
+    func measure(_ g: GeneratedDance) throws -> (
+      latentFrechet: FrechetDistance.Result, velocityFrechet: FrechetDistance.Result,
+      loop: LoopMeasure.Result, latentSpeed: Double?, pixelChange: Double?,
+      jumps: PixelJumps.Result
+    ) {
+      var steps: [Double] = []
+      for clip in g.frames { steps += try PixelChange.stepChanges([clip.map(PixelPlane.init)]) }
+      return (
+        try FrechetDistance.compute(g.latents.flatMap { $0 }, latents.flatMap { $0 }),
+        try FrechetDistance.compute(LatentVelocities.velocities(g.latents), velocities),
+        try LoopMeasure.measure(g.latents, radius: radius), LatentVelocities.meanSpeed(g.latents),
+        PixelChange.mean(steps), jumps(steps)
+      )
+    }
+  }
+
+  // MARK: - Held-out frames
 
   /// The dataset's frames inside the model's held-out ranges, one array per range; refuses a
   /// dataset that is not the one the model was trained on (frame count differs).

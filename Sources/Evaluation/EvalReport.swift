@@ -7,9 +7,10 @@ import Trainer
 /// EvalReportMarkdown.swift) and its JSON twin (`json()`).
 ///
 /// JSON rules: keys sorted, two-space pretty printing, so the same report gives the same bytes.
-/// Non-finite numbers (a diverged model's NLL, an identical pair's PSNR) are written as the
-/// strings "inf", "-inf" and "nan"; a figure that was not measured (an optional that is nil) is
-/// written as null, so every key is always present.
+/// Every stored property is encoded by the synthesized `Codable` conformances, so a new field
+/// cannot be left out. Non-finite numbers (a diverged model's NLL, an identical pair's PSNR) are
+/// written as the strings "inf", "-inf" and "nan"; a figure that was not measured (an optional,
+/// marked `@AlwaysEncoded`) is written as null, so every key is always present.
 ///
 /// ```swift
 /// let data = try report.json()                    // {"dance": {...}, "generation": {...}, ...}
@@ -63,7 +64,7 @@ public struct EvalReport: Sendable, Equatable, Codable {
     public var nllPerStepStateful: Double
     /// The same with the state reset before every step (the original's first-order use), if
     /// measured.
-    public var nllPerStepStateless: Double?
+    @AlwaysEncoded public var nllPerStepStateless: Double?
 
     public init(
       windows: Int, stepsPerWindow: Int, steps: Int, nllPerStepStateful: Double,
@@ -74,15 +75,6 @@ public struct EvalReport: Sendable, Equatable, Codable {
       self.steps = steps
       self.nllPerStepStateful = nllPerStepStateful
       self.nllPerStepStateless = nllPerStepStateless
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-      var c = encoder.container(keyedBy: CodingKeys.self)
-      try c.encode(windows, forKey: .windows)
-      try c.encode(stepsPerWindow, forKey: .stepsPerWindow)
-      try c.encode(steps, forKey: .steps)
-      try c.encode(nllPerStepStateful, forKey: .nllPerStepStateful)
-      try c.encode(nllPerStepStateless, forKey: .nllPerStepStateless)
     }
   }
 
@@ -97,15 +89,20 @@ public struct EvalReport: Sendable, Equatable, Codable {
     public var piTemperature: Double
     /// Scales the MDN standard deviations.
     public var sigmaTemperature: Double
+    /// True when the temperatures are the model file's defaults (`generation.*`), false when
+    /// the caller chose them.
+    public var temperaturesFromModel: Bool
 
     public init(
-      seeds: [UInt64], framesPerSeed: Int, piTemperature: Double, sigmaTemperature: Double
+      seeds: [UInt64], framesPerSeed: Int, piTemperature: Double, sigmaTemperature: Double,
+      temperaturesFromModel: Bool
     ) {
       self.seeds = seeds
       self.framesPerSeed = framesPerSeed
       self.frames = seeds.count * framesPerSeed
       self.piTemperature = piTemperature
       self.sigmaTemperature = sigmaTemperature
+      self.temperaturesFromModel = temperaturesFromModel
     }
   }
 
@@ -123,18 +120,24 @@ public struct EvalReport: Sendable, Equatable, Codable {
     public var loopGenerated: LoopMeasure.Result
     public var loopReal: LoopMeasure.Result
     /// Mean |latent velocity| (`LatentVelocities.meanSpeed`), generated and real.
-    public var latentSpeedGenerated: Double?
-    public var latentSpeedReal: Double?
+    @AlwaysEncoded public var latentSpeedGenerated: Double?
+    @AlwaysEncoded public var latentSpeedReal: Double?
     /// Mean absolute frame-to-frame pixel change, 0...255 (`PixelChange`), generated and real.
-    public var pixelChangeGenerated: Double?
-    public var pixelChangeReal: Double?
+    @AlwaysEncoded public var pixelChangeGenerated: Double?
+    @AlwaysEncoded public var pixelChangeReal: Double?
+    /// Large pixel jumps (`PixelJumps`): the threshold J (3 × the real median step change, nil
+    /// without real steps) and the steps above it, generated and real.
+    @AlwaysEncoded public var jumpThreshold: Double?
+    public var jumpsGenerated: PixelJumps.Result
+    public var jumpsReal: PixelJumps.Result
 
     public init(
       realFrames: Int, latentFrechet: FrechetDistance.Result,
       velocityFrechet: FrechetDistance.Result, loopRadius: Double, loopMinLag: Int,
       loopGenerated: LoopMeasure.Result, loopReal: LoopMeasure.Result,
       latentSpeedGenerated: Double?, latentSpeedReal: Double?, pixelChangeGenerated: Double?,
-      pixelChangeReal: Double?
+      pixelChangeReal: Double?, jumpThreshold: Double?, jumpsGenerated: PixelJumps.Result,
+      jumpsReal: PixelJumps.Result
     ) {
       self.realFrames = realFrames
       self.latentFrechet = latentFrechet
@@ -147,21 +150,9 @@ public struct EvalReport: Sendable, Equatable, Codable {
       self.latentSpeedReal = latentSpeedReal
       self.pixelChangeGenerated = pixelChangeGenerated
       self.pixelChangeReal = pixelChangeReal
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-      var c = encoder.container(keyedBy: CodingKeys.self)
-      try c.encode(realFrames, forKey: .realFrames)
-      try c.encode(latentFrechet, forKey: .latentFrechet)
-      try c.encode(velocityFrechet, forKey: .velocityFrechet)
-      try c.encode(loopRadius, forKey: .loopRadius)
-      try c.encode(loopMinLag, forKey: .loopMinLag)
-      try c.encode(loopGenerated, forKey: .loopGenerated)
-      try c.encode(loopReal, forKey: .loopReal)
-      try c.encode(latentSpeedGenerated, forKey: .latentSpeedGenerated)
-      try c.encode(latentSpeedReal, forKey: .latentSpeedReal)
-      try c.encode(pixelChangeGenerated, forKey: .pixelChangeGenerated)
-      try c.encode(pixelChangeReal, forKey: .pixelChangeReal)
+      self.jumpThreshold = jumpThreshold
+      self.jumpsGenerated = jumpsGenerated
+      self.jumpsReal = jumpsReal
     }
   }
 
@@ -183,18 +174,22 @@ public struct EvalReport: Sendable, Equatable, Codable {
   public var sequence: SequenceLikelihood
   public var generation: Generation
   public var dance: DanceComparison
+  /// The same dance measures over a grid of temperatures, and the grid point the rule chose
+  /// (`TemperatureSweep`); nil when no sweep was run.
+  @AlwaysEncoded public var sweep: TemperatureSweep?
   /// For example a contact sheet of generated frames and a plot of latent speed over time.
   public var pictures: [Picture]
 
   public init(
     inputs: Inputs, reconstruction: Reconstruction, sequence: SequenceLikelihood,
-    generation: Generation, dance: DanceComparison, pictures: [Picture]
+    generation: Generation, dance: DanceComparison, sweep: TemperatureSweep?, pictures: [Picture]
   ) {
     self.inputs = inputs
     self.reconstruction = reconstruction
     self.sequence = sequence
     self.generation = generation
     self.dance = dance
+    self.sweep = sweep
     self.pictures = pictures
   }
 
@@ -238,5 +233,31 @@ public struct EvalReport: Sendable, Equatable, Codable {
     let path = context.codingPath.map(\.stringValue).joined(separator: ".")
     let detail = context.debugDescription.split(separator: "\n").first.map(String.init) ?? ""
     return (path.isEmpty ? "top level" : path) + (detail.isEmpty ? "" : ": " + detail)
+  }
+}
+
+// MARK: - AlwaysEncoded
+
+/// An optional figure that the JSON twin always writes: its value, or null when it was not
+/// measured (synthesized `Codable` would leave a nil out). Decoding accepts null.
+///
+/// ```swift
+/// struct Figures: Codable { @AlwaysEncoded var psnr: Double? }
+/// // Figures(psnr: nil) encodes as {"psnr": null}, not {}
+/// ```
+@propertyWrapper
+public struct AlwaysEncoded<Value: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+  public var wrappedValue: Value?
+
+  public init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.singleValueContainer()
+    wrappedValue = c.decodeNil() ? nil : try c.decode(Value.self)
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.singleValueContainer()
+    if let v = wrappedValue { try c.encode(v) } else { try c.encodeNil() }
   }
 }

@@ -61,8 +61,9 @@ extension EvalReport {
     let seeds = g.seeds.map(String.init).joined(separator: ", ")
     lines.append(
       "\(g.frames) generated frames from seeds \(seeds) (\(g.framesPerSeed) frames each), "
-        + "pi-temperature \(t(g.piTemperature)), sigma-temperature \(t(g.sigmaTemperature)); "
-        + "against \(d.realFrames) held-out real frames.")
+        + "pi-temperature \(t(g.piTemperature)), sigma-temperature \(t(g.sigmaTemperature))"
+        + (g.temperaturesFromModel ? " (the model's defaults)" : " (chosen for this run)")
+        + "; against \(d.realFrames) held-out real frames.")
     lines.append("")
     table(
       ["Fréchet distance, generated vs real", "distance", "mean term", "covariance term"],
@@ -88,7 +89,43 @@ extension EvalReport {
           "mean frame-to-frame pixel change (0–255)", t(d.pixelChangeGenerated),
           t(d.pixelChangeReal),
         ],
+        [
+          "large pixel jumps (change > J = \(t(d.jumpThreshold)))", Self.jumpText(d.jumpsGenerated),
+          Self.jumpText(d.jumpsReal),
+        ],
       ])
+
+    if let sweep {
+      lines.append("## Temperature sweep")
+      lines.append("")
+      lines.append(
+        "\(sweep.seeds.count * sweep.framesPerSeed) generated frames per point, from seeds "
+          + sweep.seeds.map(String.init).joined(separator: ", ")
+          + " (\(sweep.framesPerSeed) frames each); smaller samples than above, so compare the "
+          + "rows with each other. Real dance: latent speed \(t(d.latentSpeedReal)), pixel change "
+          + "\(t(d.pixelChangeReal)), large jumps \(Self.jumpText(d.jumpsReal)), loop fraction "
+          + "\(Self.loopText(d.loopReal)).")
+      lines.append("")
+      table(
+        [
+          "pi-temperature", "sigma-temperature", "FD latents", "FD velocities", "latent speed",
+          "pixel change", "large jumps", "loop fraction",
+        ],
+        sweep.points.map { p in
+          [
+            t(p.piTemperature), t(p.sigmaTemperature), t(p.latentFrechet.distance),
+            t(p.velocityFrechet.distance), t(p.latentSpeed), t(p.pixelChange),
+            Self.jumpText(p.jumps), Self.loopText(p.loop),
+          ]
+        })
+      lines.append(
+        "Chosen by the rule: pi-temperature \(t(sweep.chosenPiTemperature)), sigma-temperature "
+          + "\(t(sweep.chosenSigmaTemperature)). The rule ranks the points by velocity Fréchet "
+          + "distance and by the distance of their jump rate from the real dance's, and takes the "
+          + "smallest sum of the two ranks (ties: the smaller velocity Fréchet distance, then the "
+          + "earlier row).")
+      lines.append("")
+    }
 
     if !pictures.isEmpty {
       lines.append("## Pictures")
@@ -132,6 +169,12 @@ extension EvalReport {
     return String(format: "%.2f %%", f * 100) + " (\(r.looping) of \(r.eligible))"
   }
 
+  /// "1.25 % (5 of 400)", or "not measured" when there was no step.
+  public static func jumpText(_ r: PixelJumps.Result) -> String {
+    guard let f = r.fraction else { return "not measured" }
+    return String(format: "%.2f %%", f * 100) + " (\(r.jumps) of \(r.steps))"
+  }
+
   // MARK: - Definitions
 
   static func definitions(latentDimension: Int, loopRadius: Double) -> [String] {
@@ -157,6 +200,9 @@ extension EvalReport {
       "- **Latent speed**: mean ‖z_{t+1} − z_t‖ over steps within clips, normalised units.",
       "- **Pixel change**: mean |f_{t+1} − f_t| over pixels and consecutive frame pairs within "
         + "clips, 0–255 scale. 0 means frozen; large values mean flicker.",
+      "- **Large pixel jumps**: steps whose pixel change exceeds J = \(text(PixelJumps.factor)) × "
+        + "the median step change of the real held-out frames, as a share of all steps within "
+        + "clips; the same J for both columns.",
     ]
   }
 }

@@ -12,7 +12,10 @@ struct EvalCommand: ParsableCommand {
     abstract: "Measure a model on its held-out frames: reconstruction, NLL, and generated vs real dance.",
     discussion: """
       Writes report.md, report.json and pictures (generated.png, reconstructions.png, \
-      velocity.png) to --out (default MODELDIR/eval). --data must be the folder whose frames \
+      velocity.png) to --out (default MODELDIR/eval). Generation runs at the model's default \
+      temperatures unless --pi-temp or --sigma-temp is given; the report also sweeps a small \
+      grid of temperatures and names the point its rule chooses, which --record-temperatures \
+      writes into the model file. --data must be the folder whose frames \
       were encoded for the sequence model (`encode --data`, or `train --data`): the held-out \
       frames are the ones the model file records.
       """)
@@ -21,19 +24,49 @@ struct EvalCommand: ParsableCommand {
   @Option(help: "The frames folder the sequence model was trained on.") var data: String
   @Option(help: "Generated frames in all, split over the seeds.") var frames: Int = 4000
   @Option(help: "Number of generation seeds (1, 2, ...).") var seeds: Int = 16
-  @Option(help: "Mixture temperature.") var piTemp: Double = 1
-  @Option(help: "Sigma temperature.") var sigmaTemp: Double = 1
+  @Option(help: "Mixture temperature (default: the model's generation.pi_temperature, else 1).")
+  var piTemp: Double?
+  @Option(help: "Sigma temperature (default: the model's generation.sigma_temperature, else 1).")
+  var sigmaTemp: Double?
+  @Option(help: "Frames per seed at each point of the temperature sweep (0: no sweep).")
+  var sweepFramesPerSeed: Int = TemperatureSweep.Grid.standard.framesPerSeed
+  @Flag(
+    help: "Write the sweep's chosen temperatures into the model file as its defaults, then report at them.")
+  var recordTemperatures = false
   @Option(help: "Report folder (default: MODELDIR/eval).") var out: String?
 
   func validate() throws {
     guard (1...100).contains(seeds) else { throw ValidationError("--seeds must be in 1...100") }
-    guard frames >= 2 * seeds && frames <= 1_000_000 else {
-      throw ValidationError("--frames must be at least 2 per seed and at most 1000000")
+    guard frames <= 1_000_000 else { throw ValidationError("--frames must be at most 1000000") }
+    guard (0...10_000).contains(sweepFramesPerSeed) else {
+      throw ValidationError("--sweep-frames-per-seed must be in 0...10000")
     }
-    guard piTemp > 0 && piTemp.isFinite else { throw ValidationError("--pi-temp must be positive") }
-    guard sigmaTemp >= 0 && sigmaTemp.isFinite else {
-      throw ValidationError("--sigma-temp must be 0 or more")
+    // The model's defaults stand in for a flag not given; they are checked when it is read.
+    var options = evaluationOptions(defaults: .unit)
+    if recordTemperatures && (piTemp != nil || sigmaTemp != nil) {
+      throw ValidationError(
+        "--record-temperatures records the sweep's choice; drop --pi-temp and --sigma-temp")
     }
+    if recordTemperatures { options.temperatures = nil }
+    if let e = options.problem { throw ValidationError(e) }
+  }
+
+  /// The library's options from the flags; `defaults` fills in a temperature flag not given.
+  func evaluationOptions(defaults: SamplingTemperatures) -> DanceEvaluation.Options {
+    var options = DanceEvaluation.Options()
+    options.frames = frames
+    options.seeds = seeds
+    if piTemp != nil || sigmaTemp != nil {
+      options.temperatures = SamplingTemperatures(
+        pi: piTemp ?? defaults.pi, sigma: sigmaTemp ?? defaults.sigma)
+    }
+    if sweepFramesPerSeed == 0 {
+      options.sweep = nil
+    } else {
+      options.sweep?.framesPerSeed = sweepFramesPerSeed
+    }
+    options.recordChosenTemperatures = recordTemperatures
+    return options
   }
 
   func run() throws {
@@ -41,16 +74,14 @@ struct EvalCommand: ParsableCommand {
       let path = ModelDirectory.modelFile(model)
       let modelFolder = (path as NSString).deletingLastPathComponent
       let folder = out ?? ModelDirectory(modelFolder.isEmpty ? "." : modelFolder).file("eval")
-      let preset = try FloatModelFile.load(from: path).preset
+      let file = try FloatModelFile.load(from: path)
+      let preset = file.preset
+      let options = evaluationOptions(
+        defaults: try SamplingTemperatures(metadata: file.metadata, path: path))
       let dataset = try FrameDataset.load(
         folder: data, width: preset.frameWidth, height: preset.frameHeight, strict: false,
         heldOutPercent: 0
       ) { CLI.printError($0) }
-      var options = DanceEvaluation.Options()
-      options.frames = frames
-      options.seeds = seeds
-      options.piTemperature = piTemp
-      options.sigmaTemperature = sigmaTemp
       let report = try DanceEvaluation.run(
         modelPath: path, dataset: dataset, options: options, outputFolder: folder,
         observer: CLI.observer())

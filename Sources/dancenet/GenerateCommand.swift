@@ -21,8 +21,10 @@ struct GenerateCommand: ParsableCommand {
   @Flag(help: "Use the float model (the reference the int8 path is measured against).") var float = false
   @Option(help: "Frames to generate.") var frames: Int = 100
   @Option(help: "Seed of the sampling noise.") var seed: UInt64 = 1
-  @Option(help: "Mixture temperature: divides the MDN logits.") var piTemp: Double = 1
-  @Option(help: "Sigma temperature: scales each Gaussian's standard deviation.") var sigmaTemp: Double = 1
+  @Option(help: "Mixture temperature: divides the MDN logits (default: the model's, else 1).")
+  var piTemp: Double?
+  @Option(help: "Sigma temperature: scales each Gaussian's spread (default: the model's, else 1).")
+  var sigmaTemp: Double?
   @Option(help: "Index of the stored start latent to begin from.") var start: Int = 0
   @Option(help: "Output folder for the PNG frames.") var out: String
   @Option(help: "Also write a contact sheet of the dance to this PNG.") var contactSheet: String?
@@ -33,9 +35,8 @@ struct GenerateCommand: ParsableCommand {
         "only --float generation exists so far (the int8 runtime comes with the quantizer)")
     }
     guard (1...1_000_000).contains(frames) else { throw ValidationError("--frames must be in 1...1000000") }
-    guard piTemp > 0 && piTemp.isFinite else { throw ValidationError("--pi-temp must be a positive number") }
-    guard sigmaTemp >= 0 && sigmaTemp.isFinite else {
-      throw ValidationError("--sigma-temp must be 0 or a positive number")
+    if let e = SamplingTemperatures.problem(pi: piTemp ?? 1, sigma: sigmaTemp ?? 1) {
+      throw ValidationError(e)
     }
     guard start >= 0 else { throw ValidationError("--start must be 0 or more") }
   }
@@ -43,18 +44,21 @@ struct GenerateCommand: ParsableCommand {
   func run() throws {
     try CLI.reporting {
       let path = ModelDirectory.modelFile(model)
-      let dance = try FloatDance(model: try FloatModelFile.load(from: path))
+      let dance = try FloatDance.load(from: path)
+      let pi = piTemp ?? dance.defaultTemperatures.pi
+      let sigma = sigmaTemp ?? dance.defaultTemperatures.sigma
       try ModelDirectory(out).create()
       var sheet: [GrayImage] = []
       let every = ContactSheet.stride(frameCount: frames, tiles: 48)
       try dance.generate(
-        frames: frames, seed: seed, start: start, piTemperature: piTemp, sigmaTemperature: sigmaTemp
+        frames: frames, seed: seed, start: start, piTemperature: pi, sigmaTemperature: sigma
       ) { i, frame in
         try PNGFile.write(frame, to: "\(out)/\(i + 1).png")
         if i % every == 0 { sheet.append(frame) }
       }
       if let contactSheet { try PNGFile.write(ContactSheet.make(sheet, columns: 8), to: contactSheet) }
-      CLI.printError("generate: \(frames) frames -> \(out)")
+      CLI.printError(
+        "generate: \(frames) frames (pi-temperature \(pi), sigma-temperature \(sigma)) -> \(out)")
     }
   }
 }

@@ -34,7 +34,9 @@ struct TrainCommand: ParsableCommand {
           + "\(dataset.split.heldOutFrameCount) held out")
       try VAEPhase.run(
         dataset: dataset, in: dir,
-        options: vae.phaseOptions(preset: p, model: model, provenance: provenance), observer: observer)
+        options: vae.phaseOptions(
+          preset: p, seed: model.seed, resume: model.resume, provenance: provenance),
+        observer: observer)
       try EncodePhase.run(dataset: dataset, in: dir, observer: observer)
       try SequencePhase.run(
         in: dir,
@@ -64,7 +66,8 @@ struct TrainVAECommand: ParsableCommand {
       try VAEPhase.run(
         dataset: dataset, in: ModelDirectory(model.out),
         options: vae.phaseOptions(
-          preset: p, model: model, provenance: CLI.provenance(seed: model.seed, data: data.data)),
+          preset: p, seed: model.seed, resume: model.resume,
+          provenance: CLI.provenance(seed: model.seed, data: data.data)),
         observer: CLI.observer())
     }
   }
@@ -83,8 +86,7 @@ struct EncodeCommand: ParsableCommand {
   func run() throws {
     try CLI.reporting {
       let dir = ModelDirectory(model)
-      let (vae, _) = try EncodePhase.loadVAE(from: dir)
-      let dataset = try data.load(preset: vae.preset)
+      let dataset = try data.load(preset: try TrainedVAE.load(from: dir).vae.preset)
       try EncodePhase.run(dataset: dataset, in: dir, observer: CLI.observer())
     }
   }

@@ -45,11 +45,11 @@ struct VAEOptions: ParsableArguments {
   @Option(help: "VAE epochs.")
   var epochsVae: Int = 10
 
-  @Option(help: "VAE batch size (the seed's: 100).")
+  @Option(help: "VAE batch size (the original's: 100).")
   var batchSize: Int = 100
 
-  @Option(help: "VAE optimiser: rmsprop (the seed's) or adam.")
-  var optimizer: String = "rmsprop"
+  @Option(help: "VAE optimiser: rmsprop (the original's) or adam.")
+  var optimizer: VAEOptimizerKind = .rmsprop
 
   @Option(help: "VAE learning rate.")
   var learningRateVae: Double = 1e-3
@@ -58,28 +58,20 @@ struct VAEOptions: ParsableArguments {
   var klWeight: Double = 1
 
   func validate() throws {
-    guard epochsVae >= 0 else { throw ValidationError("--epochs-vae must be 0 or more") }
-    guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
-    guard VAEOptimizerKind(rawValue: optimizer) != nil else {
-      throw ValidationError("--optimizer must be rmsprop or adam, got '\(optimizer)'")
-    }
-    guard learningRateVae > 0 && learningRateVae.isFinite else {
-      throw ValidationError("--learning-rate-vae must be a positive number")
-    }
-    guard klWeight >= 0 && klWeight.isFinite else {
-      throw ValidationError("--kl-weight must be 0 or more")
-    }
+    // The preset and seed do not change what is valid; the library's check is the one check.
+    let o = phaseOptions(preset: .tiny, seed: 1, resume: false, provenance: [:])
+    if let e = o.problem { throw ValidationError(e) }
   }
 
-  func phaseOptions(preset: ModelPreset, model: ModelOutOptions, provenance: [String: String])
+  func phaseOptions(preset: ModelPreset, seed: UInt64, resume: Bool, provenance: [String: String])
     -> VAEPhase.Options
   {
-    var o = VAEPhase.Options(preset: preset, epochs: epochsVae, seed: model.seed)
+    var o = VAEPhase.Options(preset: preset, epochs: epochsVae, seed: seed)
     o.batchSize = batchSize
-    o.optimizer = VAEOptimizerKind(rawValue: optimizer)!
+    o.optimizer = optimizer
     o.learningRate = learningRateVae
     o.klWeight = klWeight
-    o.resume = model.resume
+    o.resume = resume
     o.provenance = provenance
     return o
   }
@@ -95,7 +87,7 @@ struct SequenceOptions: ParsableArguments {
   @Option(help: "Parallel contiguous streams per update.")
   var streams: Int = 16
 
-  @Option(help: "Sequence-model learning rate (Adam; the seed's: 5e-4).")
+  @Option(help: "Sequence-model learning rate (Adam; the original's: 5e-4).")
   var learningRateSeq: Double = 5e-4
 
   @Option(help: "Global gradient-norm clip.")
@@ -106,9 +98,6 @@ struct SequenceOptions: ParsableArguments {
 
   @Option(help: "Dropout after each LSTM in training, percent (default: the preset's).")
   var dropoutPercent: Int?
-
-  @Option(help: "What the head predicts: latent (the seed's) or delta (its change; drifts in generation).")
-  var target: SequenceTarget = .latent
 
   @Option(help: "Axes the sequence model sees: standard (each latent dimension) or principal (of the steps).")
   var latentAxes: LatentNormalizer.Axes = .standard
@@ -124,15 +113,6 @@ struct SequenceOptions: ParsableArguments {
   @Option(help: "Chance, percent, that a stream starts a window from zero state (0: never).")
   var stateResetPercent: Int = 0
 
-  @Option(help: "Scheduled sampling: chance, percent, that an input is the model's own sample (0: never).")
-  var sampledInputPercent: Int = 0
-
-  @Option(help: "Epochs over which the sampled-input chance rises linearly to its value (0: at once).")
-  var sampledInputRampEpochs: Int = 0
-
-  @Option(help: "How much of a fed sample's deviation its target keeps, 0...1 (0: back to the real path).")
-  var sampledInputCarry: Double = 0
-
   @Option(help: "Start latents stored in the model for generation.")
   var startLatents: Int = 64
 
@@ -143,35 +123,8 @@ struct SequenceOptions: ParsableArguments {
   var float16 = false
 
   func validate() throws {
-    guard epochsSeq >= 0 else { throw ValidationError("--epochs-seq must be 0 or more") }
-    guard window > 0 else { throw ValidationError("--window must be positive") }
-    guard streams > 0 else { throw ValidationError("--streams must be positive") }
-    guard learningRateSeq > 0 && learningRateSeq.isFinite else {
-      throw ValidationError("--learning-rate-seq must be a positive number")
-    }
-    guard clipNorm > 0 && clipNorm.isFinite else { throw ValidationError("--clip-norm must be positive") }
-    guard startLatents > 0 else { throw ValidationError("--start-latents must be positive") }
-    guard primers > 0 else { throw ValidationError("--primers must be positive") }
-    if let d = dropoutPercent, !(0..<100).contains(d) {
-      throw ValidationError("--dropout-percent must be in 0...99, got \(d)")
-    }
-    guard forgetBias.isFinite && abs(forgetBias) <= 10 else {
-      throw ValidationError("--forget-bias must be a number in -10...10")
-    }
-    guard inputNoise >= 0 && inputNoise.isFinite else {
-      throw ValidationError("--input-noise must be 0 or more")
-    }
-    guard (0...100).contains(stateResetPercent) else {
-      throw ValidationError("--state-reset-percent must be in 0...100, got \(stateResetPercent)")
-    }
-    guard (0...100).contains(sampledInputPercent) else {
-      throw ValidationError("--sampled-input-percent must be in 0...100, got \(sampledInputPercent)")
-    }
-    guard sampledInputRampEpochs >= 0 else {
-      throw ValidationError("--sampled-input-ramp-epochs must be 0 or more")
-    }
-    guard sampledInputCarry >= 0 && sampledInputCarry <= 1 else {
-      throw ValidationError("--sampled-input-carry must be in 0...1")
+    if let e = phaseOptions(seed: 1, resume: false, provenance: [:]).problem {
+      throw ValidationError(e)
     }
   }
 
@@ -186,12 +139,8 @@ struct SequenceOptions: ParsableArguments {
     o.trainer.stateless = stateless
     o.trainer.dropoutPercent = dropoutPercent
     o.trainer.inputNoise = inputNoise
-    o.trainer.target = target
     o.trainer.latentAxes = latentAxes
     o.trainer.stateResetPercent = stateResetPercent
-    o.trainer.sampledInputPercent = sampledInputPercent
-    o.trainer.sampledInputRampEpochs = sampledInputRampEpochs
-    o.trainer.sampledInputCarry = sampledInputCarry
     o.resume = resume
     o.startLatents = startLatents
     o.primers = primers
@@ -202,5 +151,5 @@ struct SequenceOptions: ParsableArguments {
   }
 }
 
-extension SequenceTarget: ExpressibleByArgument {}
 extension LatentNormalizer.Axes: ExpressibleByArgument {}
+extension VAEOptimizerKind: ExpressibleByArgument {}

@@ -7,9 +7,10 @@ import Trainer
 // MARK: - The shipped models reproduce their cards (release builds only)
 
 /// `dancenet eval` on each shipped model, from the committed files, gives the figures its card
-/// and `eval/report.json` carry. The frames are drawn in memory by the synthetic dancer with the
-/// seed and count the card names (what `dancenet synth` writes; PNG is lossless), so the test
-/// needs no data folder.
+/// and `eval/report.json` carry: every number, the temperature sweep's included, at the model
+/// file's default temperatures (which the sweep's rule chose, `eval --record-temperatures`).
+/// The frames are drawn in memory by the synthetic dancer with the seed and count the card
+/// names (what `dancenet synth` writes; PNG is lossless), so the test needs no data folder.
 ///
 ///     DANCENET_RELEASE_TESTS=1 swift test -c release -Xswiftc -enable-testing --filter ShippedModel
 @Suite(
@@ -45,7 +46,15 @@ struct ShippedModelTests {
 
     let committed = try Self.numbers(in: "\(modelDir)/eval/report.json")
     let measured = try Self.numbers(in: "\(out)/report.json")
-    #expect(committed.count > 20)
+    #expect(committed.count > 100)
+    // the sweep chose the defaults the model file records, and the report ran at them
+    let report = try EvalReport.decode(
+      json: Data(contentsOf: URL(fileURLWithPath: "\(modelDir)/eval/report.json")))
+    let dance = try FloatDance.load(from: "\(modelDir)/model.dnm")
+    #expect(report.sweep?.chosen == dance.defaultTemperatures)
+    #expect(report.generation.temperaturesFromModel)
+    #expect(report.generation.piTemperature == dance.defaultTemperatures.pi)
+    #expect(report.generation.sigmaTemperature == dance.defaultTemperatures.sigma)
     #expect(Set(measured.keys) == Set(committed.keys))
     for (key, want) in committed.sorted(by: { $0.key < $1.key }) {
       let got = measured[key] ?? .nan

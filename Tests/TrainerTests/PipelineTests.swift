@@ -96,12 +96,71 @@ import Trainer
     #expect(file.tensors[FloatModelFile.startLatents]?.shape == [4, 4])
     #expect(file.tensors[FloatModelFile.startPrimers]?.shape == [4, 2, 4])
     #expect(file.metadata["provenance.frames"] == "60")
-    #expect(file.metadata[SequenceTarget.metadataKey] == "latent")
-    #expect(try FloatDance(model: file).sequence.target == .latent)
-    // resuming with another target is refused, naming both
-    var other = seqOptions(epochs: 2, resume: true)
-    other.trainer.target = .delta
-    expectResumeRefused(in: dir, options: other, saying: "trained with target latent, not delta")
+    #expect(file.metadata[SequenceMode.metadataKey] == "stateful")
+    #expect(try FloatDance.load(from: dir.model).mode == .stateful)
+    // a checkpoint of the retired delta experiment is refused on resume, naming the file
+    var ckpt = try Checkpoint.load(from: dir.sequenceCheckpoint)
+    ckpt.metadata[SequenceMode.retiredTargetKey] = "delta"
+    try ckpt.save(to: dir.sequenceCheckpoint)
+    expectResumeRefused(
+      in: dir, options: seqOptions(epochs: 2, resume: true),
+      saying: "\(dir.sequenceCheckpoint): predicts the latent's change (sequence.target delta)")
+  }
+
+  /// `sequence.mode` decides how the dance runs; a model file without it, with an unknown one,
+  /// or from the retired delta experiment is refused in one line naming the file. A file that
+  /// says `sequence.target` = `latent` (the shipped models' older key) is read.
+  @Test func sequenceModeIsRecordedAndRequired() throws {
+    let data = Self.dataset()
+    let dir = Self.tempDir("mode")
+    defer { try? FileManager.default.removeItem(atPath: dir.path) }
+    try VAEPhase.run(dataset: data, in: dir, options: vaeOptions(epochs: 1))
+    try EncodePhase.run(dataset: data, in: dir)
+    var options = seqOptions(epochs: 1)
+    options.trainer.stateless = true
+    var file = try SequencePhase.run(in: dir, options: options)
+    #expect(file.metadata[SequenceMode.metadataKey] == "stateless")
+    #expect(file.metadata["provenance.sequence_mode"] == nil)
+    let path = dir.path + "/edited.dnm"
+    func refusal(_ edit: (inout FloatModelFile) -> Void) throws -> String {
+      var f = file
+      edit(&f)
+      try f.save(to: path)
+      do {
+        _ = try FloatDance.load(from: path)
+        return ""
+      } catch { return "\(error)" }
+    }
+    #expect(try refusal { _ in } == "")
+    let stateless = try FloatDance.load(from: path)
+    #expect(stateless.mode == .stateless)
+    _ = try refusal { $0.metadata[SequenceMode.metadataKey] = "stateful" }
+    let stateful = try FloatDance.load(from: path)
+    func latents(_ d: FloatDance) throws -> [[Float]] {
+      try d.latents(frames: 5, seed: 2, start: 0, piTemperature: 1, sigmaTemperature: 1)
+    }
+    // the same weights and noise, but the state is reset before every step
+    #expect(try latents(stateless) != latents(stateful))
+    #expect(
+      try refusal { $0.metadata[SequenceMode.metadataKey] = nil }
+        == "\(path): lacks metadata sequence.mode (stateful or stateless)")
+    #expect(
+      try refusal { $0.metadata[SequenceMode.metadataKey] = "stateful-ish" }
+        == "\(path): metadata sequence.mode is 'stateful-ish', not stateful or stateless")
+    #expect(
+      try refusal { $0.metadata[SequenceMode.retiredTargetKey] = "delta" }
+        == "\(path): predicts the latent's change (sequence.target delta), which this build no "
+        + "longer generates; retrain it")
+    #expect(
+      try refusal { $0.metadata[SequenceMode.retiredTargetKey] = "velocity" }
+        == "\(path): metadata sequence.target is 'velocity'; only latent is known")
+    #expect(
+      try refusal { $0.metadata[SamplingTemperatures.piKey] = "abc" }
+        == "\(path): metadata generation.pi_temperature is 'abc', not a decimal in 0.01...10")
+    _ = try refusal { $0.metadata.merge(SamplingTemperatures(pi: 0.3, sigma: 0.5).metadataEntries) { $1 } }
+    #expect(try FloatDance.load(from: path).defaultTemperatures == SamplingTemperatures(pi: 0.3, sigma: 0.5))
+    file.metadata[SequenceMode.retiredTargetKey] = "latent"
+    #expect(try refusal { _ in } == "")
   }
 
   /// `--latent-axes principal`: the model file carries the rotation the trainer fitted, the
@@ -118,9 +177,9 @@ import Trainer
     let file = try SequencePhase.run(in: dir, options: options)
     #expect(file.metadata[LatentNormalizer.Axes.metadataKey] == "principal")
     #expect(file.tensors[LatentNormalizer.rotationName]?.values.count == 16)
-    let latents = try EncodePhase.load(from: dir)
+    let latents = try EncodedLatents.load(from: dir)
     let fitted = try LatentNormalizer.fit(clips: latents.trainingClips, axes: .principal)
-    let dance = try FloatDance(model: try FloatModelFile.load(from: dir.model))
+    let dance = try FloatDance.load(from: dir.model)
     #expect(dance.normalizer == fitted)
     #expect(dance.normalizer.axes == .principal)
     var other = seqOptions(epochs: 2, resume: true)
@@ -158,7 +217,7 @@ import Trainer
     try VAEPhase.run(dataset: data, in: dir, options: vaeOptions(epochs: 1))
     try EncodePhase.run(dataset: data, in: dir)
     try SequencePhase.run(in: dir, options: seqOptions(epochs: 1))
-    let dance = try FloatDance(model: try FloatModelFile.load(from: dir.model))
+    let dance = try FloatDance.load(from: dir.model)
     func frames(_ seed: UInt64) throws -> [GrayImage] {
       var out: [GrayImage] = []
       try dance.generate(frames: 6, seed: seed, start: 1, piTemperature: 1, sigmaTemperature: 1) {
@@ -171,5 +230,58 @@ import Trainer
     #expect(try frames(9) == a)
     #expect(try frames(10) != a)
     #expect(throws: FileIOError.self) { try dance.primer(start: 4) }
+  }
+
+  /// A shipped folder holds model.dnm but no checkpoints: `encode` then uses model.dnm's VAE,
+  /// and gives the latents vae.ckpt gave (the test model is stored as float32).
+  @Test func encodeUsesTheModelFilesVAEWhenThereIsNoCheckpoint() throws {
+    let data = Self.dataset()
+    let dir = Self.tempDir("shipped")
+    defer { try? FileManager.default.removeItem(atPath: dir.path) }
+    try VAEPhase.run(dataset: data, in: dir, options: vaeOptions(epochs: 1))
+    let fromCheckpoint = try EncodePhase.run(dataset: data, in: dir)
+    try SequencePhase.run(in: dir, options: seqOptions(epochs: 1))
+    for file in [dir.vaeCheckpoint, dir.latents, dir.sequenceCheckpoint] {
+      try FileManager.default.removeItem(atPath: file)
+    }
+    #expect(try TrainedVAE.load(from: dir).path == dir.model)
+    let fromModel = try EncodePhase.run(dataset: data, in: dir)
+    #expect(fromModel.clips == fromCheckpoint.clips)
+    #expect(fromModel.provenance["provenance.vae_epochs"] == "1")
+    #expect(fromModel.provenance["provenance.data"] == "synthetic")
+    // and the sequence model trains on them again, reusing that VAE
+    let again = try SequencePhase.run(in: dir, options: seqOptions(epochs: 1))
+    #expect(again.tensors["decoder.conv1.kernel"] != nil)
+    // a folder with neither file is one line naming the checkpoint
+    try FileManager.default.removeItem(atPath: dir.model)
+    #expect(throws: FileIOError(path: dir.vaeCheckpoint, "not found, nor is model.dnm (run train-vae first)"))
+    {
+      try TrainedVAE.load(from: dir)
+    }
+  }
+
+  /// The held-out curve is the training loss (`VAELoss`, from the decoder's logits) at z = the
+  /// encoder's mean: the same figure, within float rounding, as BCE of the decoded
+  /// probabilities plus KL, computed here by hand in Double.
+  @Test func heldOutVAELossIsTheTrainingLossAtTheMean() throws {
+    let data = Self.dataset()
+    let vae = try VAE<Float>(preset: Self.preset, seed: 4)
+    let frames = data.heldOutFrames.map(\.pixels) + data.trainingFrames.prefix(40).map(\.pixels)
+    let got = VAEPhase.heldOutLoss(vae, frames: frames, klWeight: 0.5)
+    let pixels = frames.flatMap { $0.map { Float($0) / 255 } }
+    let (mean, logVar) = vae.encode(pixels, batch: frames.count)
+    let p = vae.decode(mean, batch: frames.count)
+    var bce = 0.0
+    for i in pixels.indices {
+      let (t, q) = (Double(pixels[i]), Double(p[i]))
+      bce -= t * log(q) + (1 - t) * log(1 - q)
+    }
+    var kl = 0.0
+    for i in mean.indices {
+      let (m, lv) = (Double(mean[i]), Double(logVar[i]))
+      kl += -0.5 * (1 + lv - m * m - exp(lv))
+    }
+    let want = (bce + 0.5 * kl) / Double(frames.count)
+    #expect(abs(got - want) < 1e-4 * want, "held-out \(got), by hand \(want)")
   }
 }

@@ -42,12 +42,11 @@ struct TinyOverfitTests {
     for _ in 0..<300 { try trainer.trainEpoch(frames: Self.clip) }
     let baseline = Self.meanPictureBCE(Self.clip)
     let pixels = Self.clip.flatMap { $0.map { Float($0) / 255 } }
-    let mean = vae.encode(pixels, batch: 16).mean
-    let bce = VAEPhase.reconstructionBCE(targets: pixels, probabilities: vae.decode(mean, batch: 16)) / 16
+    let bce = vae.meanLoss(pixels, batch: 16).bce
     #expect(bce < baseline, "reconstruction BCE \(bce) vs mean-picture baseline \(baseline)")
 
     // The sequence model on the clip's latents, stateful, a few hundred Adam steps.
-    let latents = EncodePhase.encode(Self.clip, with: vae)
+    let latents = vae.latentMeans(of: Self.clip)
     let model = SequenceModel<Float>(preset: preset, seed: 1)
     var options = SequenceTrainer<Float>.Options()
     options.windowLength = 15

@@ -11,7 +11,7 @@ import ModelFiles
 /// `DanceRandom(seed:)` in `MDNSampler`'s documented order), denormalises and decodes.
 ///
 /// ```swift
-/// let dance = try FloatDance(model: try FloatModelFile.load(from: "runs/tiny/model.dnm"))
+/// let dance = try FloatDance.load(from: "runs/tiny/model.dnm")
 /// try dance.generate(frames: 100, seed: 7, start: 0, piTemperature: 1, sigmaTemperature: 1) { i, frame in
 ///   try PNGFile.write(frame, to: "out/\(i + 1).png")
 /// }
@@ -21,19 +21,32 @@ public final class FloatDance {
   public let vae: VAE<Float>
   public let sequence: SequenceModel<Float>
   public let normalizer: LatentNormalizer
+  /// Whether the LSTM state is carried or reset every step (`sequence.mode`).
+  public let mode: SequenceMode
+  /// The sampling temperatures the model file recommends (`generation.*`; 1 and 1 when absent),
+  /// what `generate` and `eval` use when not told otherwise.
+  public let defaultTemperatures: SamplingTemperatures
 
-  public init(model file: FloatModelFile) throws {
+  /// The generator of a loaded float model; `path` names the file in error messages.
+  public init(model file: FloatModelFile, path: String) throws {
     self.file = file
+    mode = try SequenceMode.recorded(in: file.metadata, path: path)
+    try SequenceMode.refuseRetiredTarget(in: file.metadata, path: path)
+    defaultTemperatures = try SamplingTemperatures(metadata: file.metadata, path: path)
     vae = try VAE<Float>(preset: file.preset, seed: 0)
     sequence = SequenceModel<Float>(preset: file.preset, seed: 0)
     try Self.assign(vae.parameters, from: file)
     try Self.assign(sequence.parameters, from: file)
-    sequence.target = try SequenceTarget.recorded(in: file.metadata)
     var arrays: [String: [Float]] = [:]
     for name in [LatentNormalizer.meanName, LatentNormalizer.stdName, LatentNormalizer.rotationName] {
       arrays[name] = file.tensors[name]?.values
     }
     normalizer = try LatentNormalizer(namedArrays: arrays)
+  }
+
+  /// Loads the float model at `path` (a .dnm file) and builds its generator.
+  public static func load(from path: String) throws -> FloatDance {
+    try FloatDance(model: try FloatModelFile.load(from: path), path: path)
   }
 
   /// Copies the file's tensors into every slot of `p` (names and shapes were validated on load).
@@ -45,10 +58,6 @@ public final class FloatDance {
       p.values.replaceSubrange(s.range, with: t.values)
     }
   }
-
-  /// A sequence model trained the original's way (`train-seq --stateless`) also generates that
-  /// way: its state is reset before every step.
-  public var isStateless: Bool { file.metadata["provenance.sequence_mode"] == "stateless" }
 
   /// Number of stored start latents (0 if the model has none).
   public var startCount: Int { file.tensors[FloatModelFile.startLatents]?.shape[0] ?? 0 }
@@ -79,7 +88,7 @@ public final class FloatDance {
       layout: sequence.layout, piTemperature: piTemperature, sigmaTemperature: sigmaTemperature)
     var gen = try LatentGenerator(
       model: sequence, normalizer: normalizer, sampler: sampler, seed: seed,
-      primer: primer(start: start), resetsStateEveryStep: isStateless)
+      primer: primer(start: start), resetsStateEveryStep: mode == .stateless)
     return (0..<frames).map { _ in gen.next() }
   }
 

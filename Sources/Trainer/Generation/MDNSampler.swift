@@ -7,7 +7,7 @@ import RealModule
 /// runtime's integer sampler is compared against. Arithmetic is in Double whatever the model's
 /// scalar type.
 ///
-/// Two separate temperatures (the seed used one for both, and as a variance):
+/// Two separate temperatures (the original used one for both, and as a variance):
 /// - `piTemperature` τπ divides the mixture logits: q = softmax(l / τπ). τπ = 0 means argmax
 ///   (the first largest logit); τπ = 1 samples the model's own mixture weights.
 /// - `sigmaTemperature` τσ scales every standard deviation: τσ = 0 returns the chosen mean.
@@ -167,7 +167,7 @@ public struct LatentGenerator<Scalar: TrainScalar> {
     if resetsStateEveryStep { state = model.zeroState(batch: 1) }
     let row = model.step(current, state: &state)
     let s = sampler.sample(row, rng: &rng)
-    current = model.target.next(current: current, sample: s.z)
+    current = s.z
     return normalizer.denormalize(current)
   }
 }

@@ -30,9 +30,6 @@ public final class SequenceModel<Scalar: TrainScalar> {
   public let dense: Dense<Scalar>
   public let head: Dense<Scalar>
   public let layout: MDNLayout
-  /// What the MDN head predicts: the next latent, or its change (`SequenceTarget`). Training
-  /// targets, held-out NLL and generation all follow it.
-  public var target = SequenceTarget.latent
 
   public var latentSize: Int { preset.latentSize }
 

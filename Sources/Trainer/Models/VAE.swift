@@ -193,6 +193,33 @@ public final class VAE<Scalar: TrainScalar> {
     return decodePass(z, batch: batch)
   }
 
+  /// The training loss of `batch` frames (pixels in [0, 1]) with z = the encoder's mean, no
+  /// sampling noise and no gradients: the same `VAELoss` binary cross-entropy (from the
+  /// decoder's logits) and KL divergence that `lossAndGradients` minimises, per example, so the
+  /// held-out curve and the training curve come from one definition.
+  ///
+  /// ```swift
+  /// let l = vae.meanLoss(pixels, batch: 32, klWeight: 1)   // l.bce, l.kl, l.total = bce + kl
+  /// ```
+  public func meanLoss(_ pixels: [Scalar], batch: Int, klWeight: Scalar = 1) -> VAEStepLoss {
+    precondition(batch > 0 && pixels.count == batch * preset.pixelsPerFrame, "pixel count")
+    let losses = inParts(batch: batch) { k, range, ws -> (bce: Scalar, kl: Scalar) in
+      pixels.withUnsafeBufferPointer { px in
+        let x = px.baseAddress! + range.lowerBound * preset.pixelsPerFrame
+        let enc = encoderForward(x, batch: range.count, ws)
+        _ = decoderForward(enc.mean, batch: range.count, ws)
+        let bce = VAELoss.binaryCrossEntropy(
+          logits: ws.decoderOutputs[decoderConvs.count - 1].pointer, targets: x,
+          count: range.count * preset.pixelsPerFrame, batch: batch)
+        let kl = VAELoss.klDivergence(mean: enc.mean, logVar: enc.logVar, batch: batch)
+        return (bce, kl.loss)
+      }
+    }
+    let bce = losses.reduce(0) { $0 + $1.bce }
+    let kl = losses.reduce(0) { $0 + $1.kl }
+    return VAEStepLoss(bce: Double(bce), kl: Double(kl), total: Double(bce + klWeight * kl))
+  }
+
   // MARK: - Forward passes
 
   private struct EncoderTrace {

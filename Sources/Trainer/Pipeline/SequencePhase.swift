@@ -33,6 +33,19 @@ public enum SequencePhase {
       self.seed = seed
       trainer.seed = seed
     }
+
+    /// Nil when usable, else one line: the trainer's own check
+    /// (`SequenceTrainer.Options.validationError`), then the phase's.
+    public var problem: String? {
+      if let e = trainer.validationError { return e }
+      if epochs < 0 { return "sequence epochs \(epochs) must be 0 or more" }
+      if startLatents < 1 { return "start latents \(startLatents) must be at least 1" }
+      if primers < 1 { return "primers \(primers) must be at least 1" }
+      if !(forgetBias.isFinite && abs(forgetBias) <= 10) {
+        return "forget-gate bias \(forgetBias) must be in -10...10"
+      }
+      return nil
+    }
   }
 
   public static let phase = "sequence"
@@ -41,7 +54,8 @@ public enum SequencePhase {
   public static func run(in dir: ModelDirectory, options: Options, observer: PhaseObserver = .silent)
     throws -> FloatModelFile
   {
-    let latents = try EncodePhase.load(from: dir)
+    if let e = options.problem { throw SequenceTrainerError.invalidOptions(e) }
+    let latents = try EncodedLatents.load(from: dir)
     let preset = latents.preset
     let (training, heldOut) = (
       latents.trainingClips.filter { $0.count >= 2 }, latents.heldOutClips.filter { $0.count >= 2 }
@@ -54,14 +68,8 @@ public enum SequencePhase {
     if options.resume {
       if dir.exists(dir.sequenceCheckpoint) {
         let ckpt = try Checkpoint.load(from: dir.sequenceCheckpoint)
-        try VAEPhase.check(
-          ckpt, phase: phase, preset: preset, seed: options.seed, path: dir.sequenceCheckpoint)
-        let trained = try SequenceTarget.recorded(in: ckpt.metadata)
-        guard trained == options.trainer.target else {
-          throw FileIOError(
-            "\(dir.sequenceCheckpoint): trained with target \(trained.rawValue), not "
-              + "\(options.trainer.target.rawValue); resume with the same --target")
-        }
+        try ckpt.check(phase: phase, preset: preset, seed: options.seed, path: dir.sequenceCheckpoint)
+        try SequenceMode.refuseRetiredTarget(in: ckpt.metadata, path: dir.sequenceCheckpoint)
         let axes = ckpt.metadata[LatentNormalizer.Axes.metadataKey] ?? "standard"
         guard axes == options.trainer.latentAxes.rawValue else {
           throw FileIOError(
@@ -105,7 +113,6 @@ public enum SequencePhase {
         ckpt.extras[name] = FloatTensor(shape: [values.count], values: values)
       }
       ckpt.metadata = options.provenance
-      ckpt.metadata[SequenceTarget.metadataKey] = options.trainer.target.rawValue
       ckpt.metadata[LatentNormalizer.Axes.metadataKey] = trainer.normalizer.axes.rawValue
       try ckpt.save(to: dir.sequenceCheckpoint)
       try log.write(to: dir, phase: "seq", title: "sequence model NLL per step")
@@ -116,9 +123,10 @@ public enum SequencePhase {
     }
 
     // MARK: Assemble the float model
-    let (vae, vaeCkpt) = try EncodePhase.loadVAE(from: dir)
+    let trained = try TrainedVAE.load(from: dir)
+    let vae = trained.vae
     guard vae.preset == preset else {
-      throw FileIOError("\(dir.vaeCheckpoint): preset \(vae.preset.name) differs from the latents'")
+      throw FileIOError(path: trained.path, "preset \(vae.preset.name) differs from the latents'")
     }
     var file = FloatModelFile(preset: preset, storage: options.storage)
     for p in [vae.parameters, model.parameters] {
@@ -137,11 +145,10 @@ public enum SequencePhase {
     file.integerTensors[FloatModelFile.heldoutRanges] = heldOutRanges(latents.split)
     file.metadata = latents.provenance.merging(options.provenance) { _, new in new }
     file.metadata["provenance.sequence_epochs"] = String(options.epochs)
-    file.metadata["provenance.sequence_mode"] = options.trainer.stateless ? "stateless" : "stateful"
-    file.metadata[SequenceTarget.metadataKey] = options.trainer.target.rawValue
+    file.metadata[SequenceMode.metadataKey] = SequenceMode(stateless: options.trainer.stateless).rawValue
     file.metadata[LatentNormalizer.Axes.metadataKey] = trainer.normalizer.axes.rawValue
     file.metadata["provenance.sequence_seconds"] = String(format: "%.1f", seconds)
-    if let v = vaeCkpt.metadata["provenance.vae_seconds"] { file.metadata["provenance.vae_seconds"] = v }
+    if let v = trained.provenance["provenance.vae_seconds"] { file.metadata["provenance.vae_seconds"] = v }
     try file.save(to: dir.model)
     observer.log("wrote \(dir.model)")
     return file
@@ -151,7 +158,7 @@ public enum SequencePhase {
 
   /// Up to `count` start latents spread evenly over the training frames, each with the
   /// `primers` latents before it: tensors [N, D] and [N, P, D] (nil when no frame qualifies).
-  static func startTensors(_ l: EncodePhase.Latents, count: Int, primers: Int)
+  static func startTensors(_ l: EncodedLatents, count: Int, primers: Int)
     -> (FloatTensor, FloatTensor)?
   {
     let every = max(1, (l.split.trainFrameCount - primers * l.clips.count) / max(count, 1))

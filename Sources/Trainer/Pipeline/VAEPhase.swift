@@ -33,6 +33,17 @@ public enum VAEPhase {
       self.epochs = epochs
       self.seed = seed
     }
+
+    /// Nil when usable, else one line naming the flag's value (what the CLI also prints).
+    public var problem: String? {
+      if epochs < 0 { return "VAE epochs \(epochs) must be 0 or more" }
+      if batchSize < 1 { return "VAE batch size \(batchSize) must be positive" }
+      if !(learningRate.isFinite && learningRate > 0) {
+        return "VAE learning rate \(learningRate) must be positive"
+      }
+      if !(klWeight.isFinite && klWeight >= 0) { return "KL weight \(klWeight) must be 0 or more" }
+      return nil
+    }
   }
 
   public static let phase = "vae"
@@ -42,6 +53,7 @@ public enum VAEPhase {
     dataset: FrameDataset, in dir: ModelDirectory, options: Options,
     observer: PhaseObserver = .silent
   ) throws -> VAE<Float> {
+    if let e = options.problem { throw FileIOError("VAE training options: \(e)") }
     try dir.create()
     let vae = try VAE<Float>(preset: options.preset, seed: options.seed)
     let trainer = try VAETrainer(
@@ -53,7 +65,7 @@ public enum VAEPhase {
     if options.resume {
       if dir.exists(dir.vaeCheckpoint) {
         let ckpt = try Checkpoint.load(from: dir.vaeCheckpoint)
-        try check(ckpt, phase: phase, preset: options.preset, seed: options.seed, path: dir.vaeCheckpoint)
+        try ckpt.check(phase: phase, preset: options.preset, seed: options.seed, path: dir.vaeCheckpoint)
         try trainer.restore(state(from: ckpt, model: vae))
         log = LossLog.read(from: dir, phase: phase, upToEpoch: ckpt.epoch)
         observer.log("resuming the VAE after epoch \(ckpt.epoch) of \(options.epochs)")
@@ -93,8 +105,9 @@ public enum VAEPhase {
 
   // MARK: - Held-out loss
 
-  /// BCE (summed over pixels) + klWeight x KL per frame, with z = the encoder's mean (no noise),
-  /// so that the figure is the same on every run.
+  /// The training loss per frame (`VAE.meanLoss`: the same BCE + klWeight x KL as training)
+  /// with z = the encoder's mean (no noise), so that the figure is the same on every run;
+  /// batches of 32, weighted by their size.
   public static func heldOutLoss(_ vae: VAE<Float>, frames: [[UInt8]], klWeight: Double) -> Double {
     let batch = 32
     var total = 0.0
@@ -102,32 +115,12 @@ public enum VAEPhase {
     while start < frames.count {
       let members = frames[start..<min(frames.count, start + batch)]
       let pixels = members.flatMap { $0.map { Float($0) / 255 } }
-      let (mean, logVar) = vae.encode(pixels, batch: members.count)
-      total += reconstructionBCE(targets: pixels, probabilities: vae.decode(mean, batch: members.count))
-      for i in 0..<mean.count {
-        let m = Double(mean[i])
-        let lv = Double(logVar[i])
-        total += klWeight * -0.5 * (1 + lv - m * m - exp(lv))
-      }
+      total +=
+        vae.meanLoss(pixels, batch: members.count, klWeight: Float(klWeight)).total
+        * Double(members.count)
       start += batch
     }
     return total / Double(frames.count)
-  }
-
-  /// Binary cross-entropy summed over pixels, probabilities clamped to [1e-7, 1 - 1e-7].
-  ///
-  /// ```swift
-  /// VAEPhase.reconstructionBCE(targets: [1, 0], probabilities: [0.5, 0.5])   // 2 log 2 ≈ 1.386
-  /// ```
-  public static func reconstructionBCE(targets: [Float], probabilities: [Float]) -> Double {
-    precondition(targets.count == probabilities.count)
-    var total = 0.0
-    for i in 0..<targets.count {
-      let p = Double(min(max(probabilities[i], 1e-7), 1 - 1e-7))
-      let t = Double(targets[i])
-      total -= t * log(p) + (1 - t) * log(1 - p)
-    }
-    return total
   }
 
   // MARK: - Checkpoints
@@ -159,17 +152,6 @@ public enum VAEPhase {
       epochsDone: ckpt.epoch, seed: ckpt.seed, batchSize: batch, optimizer: kind,
       optimizerSteps: ckpt.optimizerSteps, optimizerArrays: ckpt.optimizerState,
       parameterValues: scratch.values)
-  }
-
-  /// Refuses a checkpoint of another phase, preset or seed, with one line.
-  static func check(_ c: Checkpoint, phase: String, preset: ModelPreset, seed: UInt64, path: String)
-    throws(FileIOError)
-  {
-    if c.phase != phase { throw FileIOError("\(path): is a \(c.phase) checkpoint, not \(phase)") }
-    if c.preset != preset {
-      throw FileIOError("\(path): was trained with preset \(c.preset.name), not \(preset.name)")
-    }
-    if c.seed != seed { throw FileIOError("\(path): was trained with seed \(c.seed), not \(seed)") }
   }
 }
 

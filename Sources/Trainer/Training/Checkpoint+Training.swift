@@ -1,4 +1,5 @@
 import FileAccess
+import Int8Runtime
 import ModelFiles
 
 // MARK: - Checkpoint: capture and restore of training state
@@ -51,5 +52,25 @@ extension Checkpoint {
       throw FileIOError("checkpoint does not match the optimiser (needs \(names) of its size)")
     }
     optimizer.steps = optimizerSteps
+  }
+}
+
+// MARK: - Checking a checkpoint
+
+extension Checkpoint {
+  /// Refuses a checkpoint of another phase, preset or seed, with one line naming `path`.
+  ///
+  /// ```swift
+  /// try ckpt.check(phase: "vae", preset: .tiny, seed: 1, path: "runs/t/vae.ckpt")
+  /// // "runs/t/vae.ckpt: was trained with seed 2, not 1"
+  /// ```
+  public func check(phase: String, preset: ModelPreset, seed: UInt64, path: String)
+    throws(FileIOError)
+  {
+    if self.phase != phase { throw FileIOError(path: path, "is a \(self.phase) checkpoint, not \(phase)") }
+    if self.preset != preset {
+      throw FileIOError(path: path, "was trained with preset \(self.preset.name), not \(preset.name)")
+    }
+    if self.seed != seed { throw FileIOError(path: path, "was trained with seed \(self.seed), not \(seed)") }
   }
 }

@@ -6,10 +6,10 @@ import RealModule
 /// Per-dimension standardisation of VAE latents for the sequence model: n = (z - mean) / std.
 ///
 /// Fitted on the training latents only, stored in the model file (`namedArrays`), applied to every
-/// latent that enters the sequence model and inverted on every latent that leaves it (the seed
+/// latent that enters the sequence model and inverted on every latent that leaves it (the original
 /// applied its scaler once and then fed unscaled samples back in).
 ///
-/// Why mean/std and not the seed's min-max to [0, 1]: min-max is set by the two most extreme
+/// Why mean/std and not the original's min-max to [0, 1]: min-max is set by the two most extreme
 /// frames of each dimension, so one outlier frame squeezes all the others; the MDN's sigma clamp
 /// (`MDNLayout.logSigmaMin`) is meant for data of unit spread in every dimension, which
 /// standardisation gives; and VAE latents are close to Gaussian already (the KL term pulls them

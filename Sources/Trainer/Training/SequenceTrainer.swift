@@ -18,9 +18,9 @@ import RealModule
 /// next clip with its state reset to zero. A full window passes its final (h, c) to the stream's
 /// next window. All B streams step together: one optimiser update per window.
 ///
-/// Stateless ablation (`Options.stateless`, the seed's way): windows of length 1 from zero state,
+/// Stateless ablation (`Options.stateless`, the original's way): windows of length 1 from zero state,
 /// i.e. independent pairs z_t -> z_{t+1}, with B·T streams so that each update sees as many pairs
-/// as in stateful training (16 × 16 = 256 by default; the seed's batch was 1024).
+/// as in stateful training (16 × 16 = 256 by default; the original's batch was 1024).
 ///
 /// Per update: zero grads, forward + backward (dropout masks drawn in training only), then the
 /// NaN/Inf guard: a non-finite loss or gradient skips the update (nothing reaches the weights),
@@ -30,9 +30,7 @@ import RealModule
 ///
 /// Determinism and resume: epoch e draws everything from `DanceRandom(seed: epochSeed(seed, e))`:
 /// first the shift, `next(below: N)`; then, update by update: for each stream in order whose window
-/// carries state, one `next(below: 100)` when `stateResetPercent` > 0; the own-sample draws of
-/// `feedOwnSamples` when the epoch's sampled-input chance is above 0 and T ≥ 2; B·T·D
-/// `gaussianQ12()` for the input noise when `inputNoise` > 0 (row-major over the window, padding
+/// carries state, one `next(below: 100)` when `stateResetPercent` > 0; B·T·D `gaussianQ12()` for the input noise when `inputNoise` > 0 (row-major over the window, padding
 /// included); the dropout masks. With these options 0 nothing extra is drawn. Stream
 /// states and the skip counter start fresh each epoch, so a run resumed at an epoch boundary from
 /// (weights, `optimizer.stateArrays`, `optimizer.steps`) ends bit-identical to an uninterrupted run.
@@ -52,18 +50,15 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
     public var windowLength = 16
     /// B, parallel streams: 16 × 16 = 256 pairs per update.
     public var streams = 16
-    /// Adam's learning rate; 5e-4 is the seed's.
+    /// Adam's learning rate; 5e-4 is the original's.
     public var learningRate = 5e-4
     /// Global gradient-norm clip. 1.0 as in Sketch-RNN: the loss is a mean per pair, so typical
     /// norms are O(1) and the clip only bites on the rare exploding step.
     public var clipNorm = 1.0
     /// Dropout after each LSTM in training, percent; nil takes the preset's.
     public var dropoutPercent: Int? = nil
-    /// The seed's first-order ablation: windows of one step from zero state.
+    /// The original's first-order ablation: windows of one step from zero state.
     public var stateless = false
-    /// What the head predicts; the trainer sets the model's `target` to it. Default `latent`:
-    /// `delta` fits far better but its generated dances drift off the data (`SequenceTarget`).
-    public var target = SequenceTarget.latent
     /// The axes of the normalised latents the model sees (`LatentNormalizer.Axes`); used when
     /// the trainer fits its own normalizer.
     public var latentAxes = LatentNormalizer.Axes.standard
@@ -74,20 +69,6 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
     /// Chance, percent, that a stream drops its carried state and starts a window from zero;
     /// 0 = never (state is carried within an epoch's walk).
     public var stateResetPercent = 0
-    /// Scheduled sampling (Bengio et al. 2015), percent: the chance that a window's input at
-    /// step τ ≥ 1 is the model's own sample instead of the real latent, so that the state learns
-    /// to recover from its own errors as in generation; 0 = never (teacher forcing). See
-    /// `feedOwnSamples`. Needs windows of 2 or more steps (nothing to feed in the ablation).
-    /// Measured on tiny at 50%: worse dances at every `sampledInputCarry` (models/tiny card).
-    public var sampledInputPercent = 0
-    /// Epochs over which the sampled-input chance rises linearly to `sampledInputPercent`
-    /// (epoch e uses (e + 1)/R of it); 0 = the full chance from the first epoch.
-    public var sampledInputRampEpochs = 0
-    /// λ in 0...1: how much of a fed sample's deviation from the real latent its target keeps.
-    /// 0 (classic scheduled sampling): the target stays the real next latent, so the model learns
-    /// to snap back to the real path; 1: the target moves with the sample, so the model learns
-    /// to continue from where its own sample put it. See `feedOwnSamples`.
-    public var sampledInputCarry = 0.0
     public var seed: UInt64 = 1
     /// Non-finite steps in a row that stop training.
     public var maxConsecutiveNonFinite = 5
@@ -108,15 +89,6 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
       }
       if stateResetPercent < 0 || stateResetPercent > 100 {
         return "state reset chance \(stateResetPercent)% must be in 0...100"
-      }
-      if sampledInputPercent < 0 || sampledInputPercent > 100 {
-        return "sampled-input chance \(sampledInputPercent)% must be in 0...100"
-      }
-      if sampledInputRampEpochs < 0 {
-        return "sampled-input ramp of \(sampledInputRampEpochs) epochs must be 0 or more"
-      }
-      if !(sampledInputCarry >= 0 && sampledInputCarry <= 1) {
-        return "sampled-input carry \(sampledInputCarry) must be in 0...1"
       }
       if maxConsecutiveNonFinite < 1 { return "max consecutive non-finite steps must be >= 1" }
       return nil
@@ -188,7 +160,6 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
         clipEnd.append(end)
       }
     }
-    model.target = options.target
     self.model = model
     self.normalizer = norm
     self.options = options
@@ -293,7 +264,6 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
     let steps = plan.map(\.count).max() ?? 0
     var state = model.zeroState(batch: B)
     var consecutive = 0
-    let sampledPerMille = sampledInputPerMille(epoch: epoch)
     var (lossSum, weightSum, skipped, pairs) = (0.0, 0.0, 0, 0)
     for s in 0..<steps {
       var window = SequenceModel<Scalar>.Window(
@@ -318,16 +288,10 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
           let src = (w.start + tau) * D
           for d in 0..<D {
             window.inputs[row * D + d] = frames[src + d]
-            window.targets[row * D + d] = model.target.target(
-              current: frames[src + d], next: frames[src + D + d])
+            window.targets[row * D + d] = frames[src + D + d]
           }
           window.weights![row] = 1
         }
-      }
-      if sampledPerMille > 0 && T > 1 {
-        feedOwnSamples(
-          into: &window, realNextStarts: (0..<B).map { s < plan[$0].count ? plan[$0][s].start + 1 : nil },
-          from: state, perMille: sampledPerMille, rng: &rng)
       }
       if options.inputNoise > 0 {
         let sigma = Scalar(options.inputNoise)
@@ -417,15 +381,14 @@ public struct SequenceTrainer<Scalar: TrainScalar> {
 public enum SequenceEvaluationMode: Sendable, Equatable {
   /// One run per clip from zero state, carrying (h, c) from step to step (generation's way).
   case stateful
-  /// Every pair from zero state (the seed's way).
+  /// Every pair from zero state (the original's way).
   case stateless
 }
 
 // MARK: - Held-out NLL
 
 extension SequenceModel {
-  /// Mean NLL per pair z_t -> z_{t+1} over clips of normalised latents, accumulated in Double
-  /// (of the delta when `target` is `.delta`: the same number, see `SequenceTarget`).
+  /// Mean NLL per pair z_t -> z_{t+1} over clips of normalised latents, accumulated in Double.
   /// Stateful: each clip runs from zero state in windows of `windowLength`, state carried
   /// between windows. Stateless: all pairs from zero state, in batches of up to 512.
   public func meanNLL(clips: [[[Scalar]]], mode: SequenceEvaluationMode, windowLength: Int = 64)
@@ -443,7 +406,7 @@ extension SequenceModel {
           let L = min(windowLength, clip.count - 1 - t)
           let w = Window(
             inputs: Array(clip[t..<(t + L)].joined()),
-            targets: (t..<(t + L)).flatMap { target.target(current: clip[$0], next: clip[$0 + 1]) },
+            targets: Array(clip[(t + 1)..<(t + L + 1)].joined()),
             batch: 1, steps: L)
           let r = windowLoss(w, state: state)
           sum += Double(r.loss) * Double(r.weightTotal)
@@ -456,7 +419,7 @@ extension SequenceModel {
       var pairs: [(input: [Scalar], target: [Scalar])] = []
       for clip in clips where clip.count >= 2 {
         for t in 0..<(clip.count - 1) {
-          pairs.append((clip[t], target.target(current: clip[t], next: clip[t + 1])))
+          pairs.append((clip[t], clip[t + 1]))
         }
       }
       var start = 0

@@ -3,12 +3,12 @@ import ModelFiles
 
 // MARK: - Options, progress, state
 
-/// The VAE's optimiser: RMSprop (the seed's choice) or Adam.
+/// The VAE's optimiser: RMSprop (the original's choice) or Adam.
 public enum VAEOptimizerKind: String, Sendable, CaseIterable {
   case rmsprop, adam
 }
 
-/// How a `VAETrainer` runs (the seed's defaults: RMSprop, lr 1e-3, batch 100, KL weight 1).
+/// How a `VAETrainer` runs (the original's defaults: RMSprop, lr 1e-3, batch 100, KL weight 1).
 public struct VAETrainingOptions: Sendable, Equatable {
   public var batchSize: Int
   public var optimizer: VAEOptimizerKind
