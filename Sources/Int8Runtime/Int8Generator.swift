@@ -9,7 +9,7 @@
 ///   becomes the current latent.
 /// - each frame: (stateless: zero h and c) one step of the LSTM stack on the current latent,
 ///   sequence.dense, then `IntegerMDNSampler` (1 + 12·D draws); the new current latent is the
-///   sample (`latent` target) or clamp(current + sample) (`delta`); the decoder turns it into
+///   sample; the decoder turns it into
 ///   frameHeight × frameWidth pixels, rows top to bottom.
 ///
 /// Buffers are allocated once here; `nextFrame` allocates nothing.
@@ -162,12 +162,7 @@ public struct Int8Generator {
     }
     self.rng = rng
     lastComponent = k
-    switch model.target {
-    case .latent:
-      for d in current.indices { current[d] = sample[d] }
-    case .delta:
-      for d in current.indices { current[d] = Int16(clamping: Int32(current[d]) + Int32(sample[d])) }
-    }
+    for d in current.indices { current[d] = sample[d] }
   }
 
   // MARK: - Frames

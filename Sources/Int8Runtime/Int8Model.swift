@@ -19,17 +19,8 @@ public struct Int8Model {
   /// The integer scheme of docs/INT8.md this build implements (`quant.scheme`).
   public static let scheme = "1"
 
-  /// What the MDN head predicts (`sequence.target`).
-  public enum Target: Equatable, Sendable {
-    /// the next latent itself
-    case latent
-    /// its change: the generator adds the sample to the current latent
-    case delta
-  }
-
   public let container: TensorContainer
   public let preset: ModelPreset
-  public let target: Target
   /// `sequence.mode` = `stateless`: the LSTM state is zeroed before every generated step.
   public let isStateless: Bool
 
@@ -97,10 +88,10 @@ public struct Int8Model {
         key: "preset.mixtures", value: "\(p.mixtures)", expected: "at most 255 for an int8 model")
     }
     preset = p
+    // The MDN head predicts the next latent. A retired `sequence.target` key may only say so.
     switch container.metadataValue(forKey: "sequence.target").map(MetadataValues.text) {
-    case nil, "latent": target = .latent
-    case "delta": target = .delta
-    case let other: throw .badMetadata(key: "sequence.target", value: other, expected: "latent or delta")
+    case nil, "latent": break
+    case let other: throw .badMetadata(key: "sequence.target", value: other, expected: "latent")
     }
     switch container.metadataValue(forKey: "sequence.mode").map(MetadataValues.text) {
     case nil, "stateful": isStateless = false

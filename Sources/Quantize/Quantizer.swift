@@ -55,11 +55,12 @@ public enum Quantizer {
   /// tenth (`ClipSplit`, 10%) the decoder is measured on, as the VAE's held-out reconstruction
   /// figures are; nil measures on the calibration folder's unseen frames.
   public static func run(
-    model file: FloatModelFile, frames clips: [[[UInt8]]], decoderEvaluation: [[[UInt8]]]? = nil,
+    model file: FloatModelFile, path: String, frames clips: [[[UInt8]]],
+    decoderEvaluation: [[[UInt8]]]? = nil,
     options: Options, progress: (String, Int, Int) -> Void = { _, _, _ in }
   ) throws -> Result {
     let preset = file.preset
-    let dance = try FloatDance(model: file)
+    let dance = try FloatDance(model: file, path: path)
     let reference = try FloatReference(file)
     let total = clips.reduce(0) { $0 + $1.count }
     var heldOut = heldOutIndices(file).filter { $0 < total }
@@ -97,7 +98,7 @@ public enum Quantizer {
     let realCount = min(options.realLatents, training.count)
     let realPicks = (0..<realCount).map { training[$0 * training.count / realCount] }
     progress("encode", 0, 1)
-    let real = EncodePhase.encode(realPicks.map { all[$0] }, with: dance.vae)
+    let real = dance.vae.latentMeans(of: realPicks.map { all[$0] })
     var sampled: [[Float]] = []
     var seed: UInt64 = 1
     while sampled.count < options.sampledLatents {
@@ -122,7 +123,7 @@ public enum Quantizer {
       }
       for (w, window) in picks.enumerated() {
         progress("encode windows", w, picks.count)
-        clipsOut.append(EncodePhase.encode(window.map { all[$0] }, with: dance.vae).map(normalise))
+        clipsOut.append(dance.vae.latentMeans(of: window.map { all[$0] }).map(normalise))
       }
     }
     guard !clipsOut.isEmpty else {
@@ -131,7 +132,7 @@ public enum Quantizer {
     }
     let data = CalibrationData(
       decoderLatents: decoderLatents, sequenceClips: clipsOut, primerSteps: options.primerSteps,
-      stateless: dance.isStateless)
+      stateless: dance.mode == .stateless)
     let stats = ActivationStatistics.collect(reference, data) { progress("calibrate", $0, $1) }
 
     // Starts and primers, normalised.
@@ -146,7 +147,7 @@ public enum Quantizer {
       reference: reference, statistics: stats, method: options.method, startLatents: starts,
       primers: primers.first?.isEmpty == false ? primers : nil)
     for (key, value) in file.metadata
-    where key.hasPrefix("provenance.") || key.hasPrefix("generation.") || key.hasPrefix("sequence.") {
+    where key.hasPrefix("provenance.") || key.hasPrefix("generation.") || key == "sequence.mode" {
       conversion.writer.metadata[key] = value
     }
     conversion.writer.metadata["quant.calibration"] =
@@ -163,7 +164,7 @@ public enum Quantizer {
       let n = min(options.evaluationLatents, held.count)
       evaluationFrames = (0..<n).map { held[$0 * held.count / n] }
     }
-    let evaluationLatents = EncodePhase.encode(evaluationFrames, with: dance.vae).map(normalise)
+    let evaluationLatents = dance.vae.latentMeans(of: evaluationFrames).map(normalise)
     var longest: [Int] = []
     var current: [Int] = []
     for i in unseen {
@@ -171,7 +172,7 @@ public enum Quantizer {
       if current.count > longest.count { longest = current }
     }
     let clipFrames = Array(longest.prefix(options.evaluationSteps + 1))
-    let evaluationClip = EncodePhase.encode(clipFrames.map { all[$0] }, with: dance.vae).map(normalise)
+    let evaluationClip = dance.vae.latentMeans(of: clipFrames.map { all[$0] }).map(normalise)
     return Result(
       evaluationLatents: evaluationLatents, evaluationClip: evaluationClip,
       conversion: conversion, statistics: stats, reference: reference,

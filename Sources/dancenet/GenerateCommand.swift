@@ -1,6 +1,8 @@
 import ArgumentParser
+import FileAccess
 import Foundation
 import ImageIO
+import Int8Runtime
 import ModelFiles
 import Trainer
 
@@ -11,14 +13,17 @@ struct GenerateCommand: ParsableCommand {
     commandName: "generate",
     abstract: "Generate a dance: DIR/1.png ... from a trained model.",
     discussion: """
-      --float runs the float reference generator (the int8 runtime comes with the quantizer). \
-      The LSTM state is primed on the real latents before start latent K and carried from frame \
+      --float runs the float reference generator; --int8 runs the reference integer generator on \
+      MODELDIR/model-int8.dnm (`dancenet quantize` writes it; docs/INT8.md specifies every \
+      integer operation). The LSTM state is primed on the real latents before start latent K and carried from frame \
       to frame; noise comes from the integer generator DanceRandom, so float and int8 \
       generation can share it.
       """)
 
   @Option(help: "Model folder (holding model.dnm) or a .dnm file.") var model: String
   @Flag(help: "Use the float model (the reference the int8 path is measured against).") var float = false
+  @Flag(help: "Use the int8 model (MODELDIR/model-int8.dnm) through the reference integer generator.")
+  var int8 = false
   @Option(help: "Frames to generate.") var frames: Int = 100
   @Option(help: "Seed of the sampling noise.") var seed: UInt64 = 1
   @Option(help: "Mixture temperature: divides the MDN logits (default: the model's, else 1).")
@@ -30,9 +35,8 @@ struct GenerateCommand: ParsableCommand {
   @Option(help: "Also write a contact sheet of the dance to this PNG.") var contactSheet: String?
 
   func validate() throws {
-    guard float else {
-      throw ValidationError(
-        "only --float generation exists so far (the int8 runtime comes with the quantizer)")
+    guard float != int8 else {
+      throw ValidationError("choose --float or --int8 (the streaming int8 runtime comes next)")
     }
     guard (1...1_000_000).contains(frames) else { throw ValidationError("--frames must be in 1...1000000") }
     if let e = SamplingTemperatures.problem(pi: piTemp ?? 1, sigma: sigmaTemp ?? 1) {
@@ -42,6 +46,7 @@ struct GenerateCommand: ParsableCommand {
   }
 
   func run() throws {
+    if int8 { return try CLI.reporting { try runInt8() } }
     try CLI.reporting {
       let path = ModelDirectory.modelFile(model)
       let dance = try FloatDance.load(from: path)
@@ -60,5 +65,34 @@ struct GenerateCommand: ParsableCommand {
       CLI.printError(
         "generate: \(frames) frames (pi-temperature \(pi), sigma-temperature \(sigma)) -> \(out)")
     }
+  }
+
+  /// The reference integer generator on the int8 file: the same flags, temperatures as Q16.
+  func runInt8() throws {
+    let path = model.hasSuffix(".dnm") ? model : ModelDirectory(model).file("model-int8.dnm")
+    let file = try Int8ModelFile(path: path)
+    let q16 = { (t: Double) in UInt32((t * 65536).rounded()) }
+    let options = Int8Generator.Options(
+      start: start, piTemperatureQ16: piTemp.map(q16) ?? file.defaultPiTemperatureQ16,
+      sigmaTemperatureQ16: sigmaTemp.map(q16) ?? file.defaultSigmaTemperatureQ16)
+    var generator: Int8Generator
+    do { generator = try Int8Generator(model: file.model, seed: seed, options: options) } catch {
+      throw FileIOError(path: path, error.description)
+    }
+    let p = file.model.preset
+    try ModelDirectory(out).create()
+    var sheet: [GrayImage] = []
+    let every = ContactSheet.stride(frameCount: frames, tiles: 48)
+    var pixels = [UInt8](repeating: 0, count: p.pixelsPerFrame)
+    for i in 0..<frames {
+      pixels.withUnsafeMutableBufferPointer { generator.nextFrame(into: $0) }
+      let frame = GrayImage(width: p.frameWidth, height: p.frameHeight, pixels: pixels)
+      try PNGFile.write(frame, to: "\(out)/\(i + 1).png")
+      if i % every == 0 { sheet.append(frame) }
+    }
+    if let contactSheet { try PNGFile.write(ContactSheet.make(sheet, columns: 8), to: contactSheet) }
+    CLI.printError(
+      "generate: \(frames) int8 frames (pi-temperature \(options.piTemperatureQ16)/65536, "
+        + "sigma-temperature \(options.sigmaTemperatureQ16)/65536) -> \(out)")
   }
 }

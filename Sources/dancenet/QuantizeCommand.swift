@@ -79,7 +79,7 @@ struct QuantizeCommand: ParsableCommand {
       options.sampledLatents = sampledLatents
       var lastTenth = (stage: "", tenth: -1)
       let result = try Quantizer.run(
-        model: file, frames: dataset.clips.map { $0.map(\.pixels) }, decoderEvaluation: vaeClips,
+        model: file, path: path, frames: dataset.clips.map { $0.map(\.pixels) }, decoderEvaluation: vaeClips,
         options: options
       ) { stage, done, total in
         let tenth = total > 0 ? done * 10 / total : 0

@@ -227,24 +227,3 @@ func sequenceStepsMatchTheFloat64Twin(stateless: Bool) throws {
     #expect(compared >= 3)
   }
 }
-
-@Test func aDeltaModelAddsTheSampleToTheCurrentLatent() throws {
-  var synthetic = SyntheticInt8Model()
-  let latentModel = synthetic.builder
-  synthetic.builder.metadata["sequence.target"] = "delta"
-  let options = Int8Generator.Options(start: 0, piTemperatureQ16: 0, sigmaTemperatureQ16: 0)
-  let aligned = AlignedBytes(latentModel.bytes())
-  try withExtendedLifetime(aligned) {
-    var plain = try Int8Generator(model: try Int8Model(aligned.buffer), seed: 9, options: options)
-    try withModel(synthetic) { model in
-      var delta = try Int8Generator(model: model, seed: 9, options: options)
-      let start = delta.current
-      plain.nextLatent()
-      delta.nextLatent()
-      // the same first step: the delta model's latent is the start plus the other's sample
-      for d in 0..<32 {
-        #expect(delta.current[d] == Int16(clamping: Int32(start[d]) + Int32(plain.current[d])))
-      }
-    }
-  }
-}

@@ -30,7 +30,6 @@ private func refusal(_ edit: (inout ContainerBuilder) -> Void) -> String? {
   try withExtendedLifetime(aligned) {
     let model = try Int8Model(aligned.buffer)
     #expect(model.preset == .tiny)
-    #expect(model.target == .latent)
     #expect(!model.isStateless)
     #expect(model.latentFractionBits == 10)
     #expect(model.startCount == 3)
@@ -55,14 +54,13 @@ private func refusal(_ edit: (inout ContainerBuilder) -> Void) -> String? {
   }
 }
 
-@Test func metadataChoosesTargetAndMode() throws {
+@Test func metadataChoosesTheMode() throws {
   var b = SyntheticInt8Model().builder
-  b.metadata["sequence.target"] = "delta"
+  b.metadata["sequence.target"] = "latent"
   b.metadata["sequence.mode"] = "stateless"
   let aligned = AlignedBytes(b.bytes())
   try withExtendedLifetime(aligned) {
     let model = try Int8Model(aligned.buffer)
-    #expect(model.target == .delta)
     #expect(model.isStateless)
   }
 }
@@ -86,7 +84,7 @@ private func refusal(_ edit: (inout ContainerBuilder) -> Void) -> String? {
       "metadata preset.lstm_units = '6x4' is not a size in 1...16384",
       { $0.metadata["preset.lstm_units"] = "6x4" }
     ),
-    ("metadata sequence.target = 'jump' is not latent or delta", { $0.metadata["sequence.target"] = "jump" }),
+    ("metadata sequence.target = 'delta' is not latent", { $0.metadata["sequence.target"] = "delta" }),
     (
       "tensor decoder.conv2.weights has shape [16, 3, 3, 8], expected [16, 3, 3, 16] for this preset",
       { $0.int8("decoder.conv2.weights", [16, 3, 3, 8], [Int8](repeating: 1, count: 16 * 9 * 8)) }

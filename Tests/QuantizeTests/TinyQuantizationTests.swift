@@ -35,13 +35,14 @@ import Trainer
   static let frames = SyntheticDancer(seed: 1, frameCount: 240).frames().map(\.pixels)
 
   static func quantize() throws -> (Quantizer.Result, [UInt8]) {
-    let r = try Quantizer.run(model: model(), frames: [frames], options: options)
+    let r = try Quantizer.run(
+      model: model(), path: "models/tiny/model.dnm", frames: [frames], options: options)
     return (r, try r.conversion.writer.encoded())
   }
 
   @Test func foldedDecoderEqualsTheFloatDecoderOfTheDenormalisedLatent() throws {
     let reference = try FloatReference(Self.model())
-    let dance = try FloatDance(model: Self.model())
+    let dance = try FloatDance(model: Self.model(), path: "models/tiny/model.dnm")
     let z = try dance.primer(start: 3).last!
     let n = reference.normalizer.normalize(z.map(Double.init))
     let folded = reference.decode(n, batch: 1).logits.map { 1 / (1 + Foundation.exp(-$0)) }
