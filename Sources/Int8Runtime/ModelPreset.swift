@@ -30,7 +30,7 @@ public struct ModelPreset: Sendable, Equatable {
   /// Stacked LSTM layers and their width.
   public var lstmLayers: Int
   public var lstmUnits: Int
-  /// Dropout after each LSTM in training, in percent (the seed uses 40).
+  /// Dropout after each LSTM in training, in percent (the original uses 40).
   public var dropoutPercent: Int
   /// Width of the relu dense layer before the MDN head.
   public var denseUnits: Int
@@ -59,7 +59,7 @@ public struct ModelPreset: Sendable, Equatable {
 
   // MARK: - Presets
 
-  /// The seed's architecture exactly (encoder 1,724,128; decoder 1,744,545;
+  /// The original's architecture exactly (encoder 1,724,128; decoder 1,744,545;
   /// sequence model 12,198,336 parameters).
   public static let paper = ModelPreset(
     name: "paper", frameHeight: 120, frameWidth: 208, latentSize: 128,

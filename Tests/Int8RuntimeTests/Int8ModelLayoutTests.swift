@@ -49,7 +49,7 @@ import Testing
   #expect(shape("decoder.conv3.phase_weights") == [4, 128, 4, 64])
   #expect(shape("decoder.conv4.phase_weights") == [4, 1, 4, 128])
   #expect(shape("decoder.conv1.phase_weights") == nil)
-  // int8 weights of decoder + sequence model: the seed's "about 14 MB"
+  // int8 weights of decoder + sequence model: the original's "about 14 MB"
   let weightBytes = specs.filter { $0.dtype == .int8 && $0.name.hasSuffix("weights") }.reduce(0) {
     $0 + $1.shape.reduce(1, *)
   }

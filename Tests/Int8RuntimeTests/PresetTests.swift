@@ -18,7 +18,7 @@ import Testing
   }
 
   @Test func paperDecoderBiggestConvMACs() {
-    // The 64 -> 128 conv at 60x104 does 460.1 M multiply-accumulates (the seed's figure).
+    // The 64 -> 128 conv at 60x104 does 460.1 M multiply-accumulates (the original's figure).
     let conv = ModelPreset.paper.decoderLayers.first { $0.name == "decoder.conv3" }
     #expect(conv?.macs == 460_062_720)
   }

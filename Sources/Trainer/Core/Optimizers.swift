@@ -70,7 +70,7 @@ public struct Adam<Scalar: TrainScalar>: Optimizer {
   }
 }
 
-/// RMSprop (Tieleman & Hinton 2012), the seed's VAE optimiser, Keras defaults.
+/// RMSprop (Tieleman & Hinton 2012), the original's VAE optimiser, Keras defaults.
 ///
 /// ```swift
 /// var rms = RMSprop<Float>(count: p.count, learningRate: 1e-3)

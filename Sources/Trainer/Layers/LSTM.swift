@@ -19,7 +19,7 @@ import RealModule
 /// c_t = f ⊙ c_{t-1} + i ⊙ g
 /// h_t = o ⊙ tanh(c_t)
 /// ```
-/// σ is the logistic sigmoid, as in tf.keras ≥ 2.3 and TFLite (Keras 2.2, the seed's, defaulted
+/// σ is the logistic sigmoid, as in tf.keras ≥ 2.3 and TFLite (Keras 2.2, the original's, defaulted
 /// to a piecewise-linear "hard sigmoid" for the gates; docs/FORMAT.md fixes the logistic one).
 /// Tensors are time-major: x [T, B, inputs], outputs [T, B, units]; a state is h, c [B, units].
 /// The input projection x W for all T·B rows is one gemm; the recurrent product is one gemm per

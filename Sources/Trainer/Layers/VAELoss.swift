@@ -5,7 +5,7 @@ import RealModule
 // MARK: - VAELoss
 
 /// The VAE's loss pieces, each with its gradient beside it. All are per-example means over the
-/// batch: the total is `bce + klWeight * kl` (the seed: weight 1).
+/// batch: the total is `bce + klWeight * kl` (the original: weight 1).
 ///
 /// - Reconstruction: binary cross-entropy summed over the pixels, computed from the decoder's
 ///   logits l (before the sigmoid) for stability:
