@@ -20,7 +20,7 @@ struct QuantizeCommand: ParsableCommand {
       """)
 
   enum Method: String, ExpressibleByArgument, CaseIterable {
-    case minmax, percentile
+    case minmax, percentile, mse
   }
 
   @Option(help: "Model folder (holding model.dnm) or a .dnm file.") var model: String
@@ -76,7 +76,7 @@ struct QuantizeCommand: ParsableCommand {
         ) { CLI.printError($0) }.clips.map { $0.map(\.pixels) }
       }
       var options = Quantizer.Options(
-        method: method == .minmax ? .minmax : .percentile(percentile))
+        method: method == .minmax ? .minmax : method == .mse ? .mse : .percentile(percentile))
       options.starts = starts
       options.realLatents = realLatents
       options.sampledLatents = sampledLatents
@@ -100,12 +100,16 @@ struct QuantizeCommand: ParsableCommand {
           CLI.printError("quantize: measuring int8 against float on held-out frames")
           let decoder = try DecoderAccuracy.measure(
             result.reference, model, latents: result.evaluationLatents)
+          let layers = DecoderLayerErrors.measure(
+            result.reference, model, activations: result.conversion.decoderActivations,
+            latents: Array(result.evaluationLatents.prefix(100)))
           let sequence = SequenceAccuracy.measure(
             result.reference, model, clip: result.evaluationClip)
           return QuantReport(
             model: path, conversion: result.conversion,
             calibration: result.conversion.writer.metadata["quant.calibration"] ?? "",
-            fileBytes: bytes.count, decoder: decoder, sequence: sequence)
+            fileBytes: bytes.count, decoder: decoder, decoderLayers: layers,
+            sequence: sequence)
         } catch {
           throw FileIOError(path: destination, "\(error)")
         }

@@ -132,6 +132,39 @@ import Testing
     #expect(hi > 3.3 && hi < 3.9)
   }
 
+  /// Mean squared int8 quantisation error of `values` under the range `r`.
+  static func error(_ values: [Double], _ r: (lo: Double, hi: Double)) -> Double {
+    let a = Int8Activation(lo: r.lo, hi: r.hi)
+    return values.reduce(0) { $0 + pow(a.dequantize(a.quantize($1)) - $1, 2) } / Double(values.count)
+  }
+
+  @Test func mseErrorIsNoWorseThanMinmaxOrPercentile() {
+    // A Gaussian with rare far outliers, and a Laplacian (heavy tails): the mse range's int8
+    // error over the values is at most the other methods'.
+    var withOutliers = Self.gaussians(100_000, seed: 8)
+    for i in stride(from: 0, to: 100_000, by: 20_000) { withOutliers[i] = 60 }
+    var rng = DanceRandom(seed: 11)
+    let laplacian = (0..<100_000).map { _ -> Double in
+      let u = (Double(rng.next() >> 8) + 0.5) / 16_777_216 - 0.5
+      return -(u < 0 ? -1 : 1) * Foundation.log(1 - 2 * abs(u))
+    }
+    for values in [withOutliers, laplacian] {
+      var o = RangeObserver(seed: 7)
+      o.observe(values)
+      let mse = Self.error(values, o.range(.mse))
+      #expect(mse <= Self.error(values, o.range(.minmax)) * 1.000001)
+      #expect(mse <= Self.error(values, o.range(.percentile(99.99))) * 1.000001)
+    }
+  }
+
+  @Test func mseKeepsTheFullRangeOfAUniformTensor() {
+    var o = RangeObserver(seed: 9)
+    var rng = DanceRandom(seed: 10)
+    o.observe((0..<50_000).map { _ in Double(rng.next()) / 4_294_967_296 * 4 - 1 })
+    let r = o.range(.mse)
+    #expect(abs(r.lo + 1) < 0.01 && abs(r.hi - 3) < 0.01)
+  }
+
   @Test func sameValuesGiveTheSameRange() {
     var a = RangeObserver(capacity: 1000, seed: 5)
     var b = RangeObserver(capacity: 1000, seed: 5)

@@ -5,6 +5,9 @@
 /// - `minmax`: the smallest and largest value seen (TensorFlow Lite's converter does this).
 /// - `percentile(p)`: the p-th and (100 − p)-th percentiles of the values, so that the rarest
 ///   outliers saturate instead of stretching the scale for everything else (default p = 99.99).
+/// - `mse`: the range whose int8 quantisation (rounding inside, saturation outside) has the
+///   smallest mean squared error over the calibration sample; int16 tensors, whose rounding
+///   error is negligible, keep the min-max range under it.
 ///
 /// ```swift
 /// CalibrationMethod(parsing: "minmax")          // .minmax
@@ -14,6 +17,7 @@
 public enum CalibrationMethod: Sendable, Equatable {
   case minmax
   case percentile(Double)
+  case mse
 
   /// The default percentile.
   public static let defaultPercentile = 99.99
@@ -23,6 +27,7 @@ public enum CalibrationMethod: Sendable, Equatable {
     switch text {
     case "minmax": self = .minmax
     case "percentile": self = .percentile(Self.defaultPercentile)
+    case "mse": self = .mse
     default: return nil
     }
   }
@@ -32,6 +37,7 @@ public enum CalibrationMethod: Sendable, Equatable {
     switch self {
     case .minmax: return "minmax"
     case .percentile(let p): return "percentile \(p)"
+    case .mse: return "mse"
     }
   }
 }

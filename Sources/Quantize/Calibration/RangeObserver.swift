@@ -1,3 +1,4 @@
+import Foundation
 import Int8Runtime
 
 // MARK: - RangeObserver
@@ -66,12 +67,46 @@ public struct RangeObserver: Sendable {
     case .percentile(let p):
       let sorted = sample.sorted()
       return (Self.quantile(sorted, (100 - p) / 100), Self.quantile(sorted, p / 100))
+    case .mse:
+      return mseRange()
     }
   }
 
-  /// The largest magnitude under `method`: max(|lo|, |hi|).
+  /// The int8 range with the least quantisation MSE over (up to 65,536 values of) the sample.
+  /// Candidates: the min-max range and, for q in 48 log-spaced steps from 10^-1 down to 10^-6
+  /// of the values, the q and 1 − q quantiles (a tensor that never goes below 0, such as a
+  /// relu output, keeps lo = 0), each scored by quantising and dequantising every value.
+  func mseRange() -> (lo: Double, hi: Double) {
+    let sorted = sample.sorted()
+    let stride = max(1, sorted.count / 65_536)
+    let values = Swift.stride(from: 0, to: sorted.count, by: stride).map { sorted[$0] }
+    var candidates = [(minimum, maximum)]
+    for step in 0...48 {
+      let q = Foundation.pow(10, -1 - 5 * Double(step) / 48)
+      let lo = minimum >= 0 ? 0 : Self.quantile(sorted, q)
+      candidates.append((lo, Self.quantile(sorted, 1 - q)))
+    }
+    var best = candidates[0]
+    var bestError = Double.infinity
+    for (lo, hi) in candidates where hi > lo {
+      let a = Int8Activation(lo: lo, hi: hi)
+      var error = 0.0
+      for v in values {
+        let d = a.dequantize(a.quantize(v)) - v
+        error += d * d
+      }
+      if error < bestError {
+        bestError = error
+        best = (lo, hi)
+      }
+    }
+    return best
+  }
+
+  /// The largest magnitude under `method`: max(|lo|, |hi|); `mse` gives the min-max magnitude
+  /// (int16 tensors).
   public func magnitude(_ method: CalibrationMethod) -> Double {
-    let r = range(method)
+    let r = range(method == .mse ? .minmax : method)
     return max(abs(r.lo), abs(r.hi))
   }
 

@@ -34,11 +34,13 @@ public struct QuantReport: Codable, Sendable {
   public var latentFractionBits: Int
   public var layers: [Layer]
   public var decoder: DecoderAccuracy
+  /// SQNR of each decoder layer's int8 output against float, accumulated down the decoder.
+  public var decoderLayers: [DecoderLayerErrors.Row]
   public var sequence: SequenceAccuracy
 
   public init(
     model: String, conversion c: Int8Conversion, calibration: String, fileBytes: Int,
-    decoder: DecoderAccuracy, sequence: SequenceAccuracy
+    decoder: DecoderAccuracy, decoderLayers: [DecoderLayerErrors.Row], sequence: SequenceAccuracy
   ) {
     self.model = model
     preset = c.preset.name
@@ -55,6 +57,7 @@ public struct QuantReport: Codable, Sendable {
         clippedPercent: 100 * $0.clippedFraction)
     }
     self.decoder = decoder
+    self.decoderLayers = decoderLayers
     self.sequence = sequence
   }
 
@@ -86,6 +89,13 @@ public struct QuantReport: Codable, Sendable {
       | mean absolute error | \(String(format: "%.5f", decoder.meanAbsoluteError)) |
       | pixels differing from the rounded float frame | \(f(decoder.differingPercent)) % |
       | largest difference | \(decoder.largestDifference) levels |
+
+      Where it is lost: each layer's int8 output (dequantised) against float, fed by the int8 \
+      layers before it, as signal-to-quantisation-noise ratio:
+
+      | layer | SQNR |
+      |---|---|
+      \(decoderLayers.map { "| \($0.layer) | \(f($0.sqnr, 1)) dB |" }.joined(separator: "\n"))
 
       ## Sequence model (\(sequence.steps) held-out steps, true latent fed, state from zero)
 
