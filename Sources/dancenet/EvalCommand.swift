@@ -24,10 +24,7 @@ struct EvalCommand: ParsableCommand {
   @Option(help: "The frames folder the sequence model was trained on.") var data: String
   @Option(help: "Generated frames in all, split over the seeds.") var frames: Int = 4000
   @Option(help: "Number of generation seeds (1, 2, ...).") var seeds: Int = 16
-  @Option(help: "Mixture temperature (default: the model's generation.pi_temperature, else 1).")
-  var piTemp: Double?
-  @Option(help: "Sigma temperature (default: the model's generation.sigma_temperature, else 1).")
-  var sigmaTemp: Double?
+  @OptionGroup var temperatures: TemperatureOptions
   @Option(help: "Frames per seed at each point of the temperature sweep (0: no sweep).")
   var sweepFramesPerSeed: Int = TemperatureSweep.Grid.standard.framesPerSeed
   @Flag(
@@ -43,7 +40,7 @@ struct EvalCommand: ParsableCommand {
     }
     // The model's defaults stand in for a flag not given; they are checked when it is read.
     var options = evaluationOptions(defaults: .unit)
-    if recordTemperatures && (piTemp != nil || sigmaTemp != nil) {
+    if recordTemperatures && temperatures.given {
       throw ValidationError(
         "--record-temperatures records the sweep's choice; drop --pi-temp and --sigma-temp")
     }
@@ -56,9 +53,8 @@ struct EvalCommand: ParsableCommand {
     var options = DanceEvaluation.Options()
     options.frames = frames
     options.seeds = seeds
-    if piTemp != nil || sigmaTemp != nil {
-      options.temperatures = SamplingTemperatures(
-        pi: piTemp ?? defaults.pi, sigma: sigmaTemp ?? defaults.sigma)
+    if temperatures.given {
+      options.temperatures = temperatures.resolved(defaults)
     }
     if sweepFramesPerSeed == 0 {
       options.sweep = nil

@@ -26,10 +26,7 @@ struct GenerateCommand: ParsableCommand {
   var int8 = false
   @Option(help: "Frames to generate.") var frames: Int = 100
   @Option(help: "Seed of the sampling noise.") var seed: UInt64 = 1
-  @Option(help: "Mixture temperature: divides the MDN logits (default: the model's, else 1).")
-  var piTemp: Double?
-  @Option(help: "Sigma temperature: scales each Gaussian's spread (default: the model's, else 1).")
-  var sigmaTemp: Double?
+  @OptionGroup var temperatures: TemperatureOptions
   @Option(help: "Index of the stored start latent to begin from.") var start: Int = 0
   @Option(help: "Output folder for the PNG frames.") var out: String
   @Option(help: "Also write a contact sheet of the dance to this PNG.") var contactSheet: String?
@@ -39,9 +36,6 @@ struct GenerateCommand: ParsableCommand {
       throw ValidationError("choose --float or --int8 (the streaming int8 runtime comes next)")
     }
     guard (1...1_000_000).contains(frames) else { throw ValidationError("--frames must be in 1...1000000") }
-    if let e = SamplingTemperatures.problem(pi: piTemp ?? 1, sigma: sigmaTemp ?? 1) {
-      throw ValidationError(e)
-    }
     guard start >= 0 else { throw ValidationError("--start must be 0 or more") }
   }
 
@@ -50,8 +44,8 @@ struct GenerateCommand: ParsableCommand {
     try CLI.reporting {
       let path = ModelDirectory.modelFile(model)
       let dance = try FloatDance.load(from: path)
-      let pi = piTemp ?? dance.defaultTemperatures.pi
-      let sigma = sigmaTemp ?? dance.defaultTemperatures.sigma
+      let chosen = temperatures.resolved(dance.defaultTemperatures)
+      let (pi, sigma) = (chosen.pi, chosen.sigma)
       try ModelDirectory(out).create()
       var sheet: [GrayImage] = []
       let every = ContactSheet.stride(frameCount: frames, tiles: 48)
@@ -73,8 +67,8 @@ struct GenerateCommand: ParsableCommand {
     let file = try Int8ModelFile(path: path)
     let q16 = { (t: Double) in UInt32((t * 65536).rounded()) }
     let options = Int8Generator.Options(
-      start: start, piTemperatureQ16: piTemp.map(q16) ?? file.defaultPiTemperatureQ16,
-      sigmaTemperatureQ16: sigmaTemp.map(q16) ?? file.defaultSigmaTemperatureQ16)
+      start: start, piTemperatureQ16: temperatures.piTemp.map(q16) ?? file.defaultPiTemperatureQ16,
+      sigmaTemperatureQ16: temperatures.sigmaTemp.map(q16) ?? file.defaultSigmaTemperatureQ16)
     var generator: Int8Generator
     do { generator = try Int8Generator(model: file.model, seed: seed, options: options) } catch {
       throw FileIOError(path: path, error.description)
