@@ -95,6 +95,14 @@ public enum ContainerKind: UInt16, Sendable, Equatable {
   /// The quantizer's output, read in place by the int8 runtime.
   case int8Model = 3
 
+  /// The label with its article: "a float model", "a checkpoint", "an int8 model".
+  public var labelWithArticle: String {
+    switch self {
+    case .int8Model: return "an " + label
+    default: return "a " + label
+    }
+  }
+
   /// Words for messages: "float model", "checkpoint", "int8 model".
   public var label: String {
     switch self {

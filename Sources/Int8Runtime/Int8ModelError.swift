@@ -26,7 +26,7 @@ public enum Int8ModelError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .container(let e): return e.message
-    case .wrongKind(let kind): return "not an int8 model (the file is a \(kind.label))"
+    case .wrongKind(let kind): return "not an int8 model (the file is \(kind.labelWithArticle))"
     case .unsupportedScheme(let s):
       if let s { return "unsupported integer scheme quant.scheme = '\(s)' (this build reads 1)" }
       return "missing metadata quant.scheme (not an int8 model of this format)"

@@ -45,7 +45,7 @@ public enum ContainerFile {
       throw FileIOError(path: source, e.message)
     }
     if container.kind != kind {
-      throw FileIOError(path: source, "is a \(container.kind.label), not a \(kind.label)")
+      throw FileIOError(path: source, "is \(container.kind.labelWithArticle), not \(kind.labelWithArticle)")
     }
     return try body(container)
   }

@@ -34,7 +34,7 @@ public final class Int8ModelFile {
       throw FileIOError(path: path, error.message)
     }
     if container.kind != .int8Model {
-      throw FileIOError(path: path, "is a \(container.kind.label), not an int8 model")
+      throw FileIOError(path: path, "is \(container.kind.labelWithArticle), not an int8 model")
     }
     do { model = try Int8Model(container) } catch { throw FileIOError(path: path, error.description) }
     func temperature(_ key: String) throws(FileIOError) -> UInt32 {
