@@ -142,13 +142,30 @@ public struct Int8Generator {
     }
   }
 
+  // MARK: - Teacher forcing (measuring the sequence model on given latents)
+
+  /// One step of the LSTM stack and sequence.dense on `input` (latent format) instead of the
+  /// current latent: the state advances; `sequenceOutput` holds the dense output the MDN head
+  /// reads. No sampling, no draw.
+  public mutating func step(input: [Int16]) {
+    precondition(input.count == current.count, "step input is not one latent")
+    current = input
+    sequenceStep()
+  }
+
+  /// sequence.dense's output of the last step (int16, relu), the MDN head's input.
+  public var sequenceOutput: [Int16] { denseOutput }
+
+  /// Zeroes h and c of every layer.
+  public mutating func resetState() {
+    for i in h.indices { h[i] = 0 }
+    for i in c.indices { c[i] = 0 }
+  }
+
   /// Advances by one generated step: `current` becomes the next latent (latent format) and
   /// `lastComponent` the chosen mixture component. Draws 1 + 12·D values from `rng`.
   public mutating func nextLatent() {
-    if model.isStateless {
-      for i in h.indices { h[i] = 0 }
-      for i in c.indices { c[i] = 0 }
-    }
+    if model.isStateless { resetState() }
     sequenceStep()
     let sampler = self.sampler
     let head = model.mdn

@@ -103,7 +103,7 @@ struct QuantizeCommand: ParsableCommand {
           let layers = DecoderLayerErrors.measure(
             result.reference, model, activations: result.conversion.decoderActivations,
             latents: Array(result.evaluationLatents.prefix(100)))
-          let sequence = SequenceAccuracy.measure(
+          let sequence = try SequenceAccuracy.measure(
             result.reference, model, clip: result.evaluationClip)
           return QuantReport(
             model: path, conversion: result.conversion,

@@ -68,7 +68,7 @@ import Trainer
     let decoder = try DecoderAccuracy.measure(result.reference, model, latents: result.evaluationLatents)
     #expect(decoder.frames == 6)
     #expect(decoder.meanPSNR > 40, "mean PSNR \(decoder.meanPSNR)")
-    let sequence = SequenceAccuracy.measure(result.reference, model, clip: result.evaluationClip)
+    let sequence = try SequenceAccuracy.measure(result.reference, model, clip: result.evaluationClip)
     #expect(sequence.steps == 20)
     #expect(sequence.topMixtureAgreementPercent >= 90)
     #expect(sequence.meansRelativeRMSEPercent < 10)

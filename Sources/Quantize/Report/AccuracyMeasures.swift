@@ -88,10 +88,10 @@ public struct SequenceAccuracy: Codable, Sendable, Equatable {
 
   public static func measure(
     _ reference: FloatReference, _ model: Int8Model, clip: [[Double]]
-  ) -> SequenceAccuracy {
+  ) throws -> SequenceAccuracy {
     let layout = reference.sequence.layout
     let (K, D) = (layout.mixtures, layout.dims)
-    var probe = Int8SequenceProbe(model)
+    var probe = try Int8SequenceProbe(model)
     var state = reference.sequence.zeroState(batch: 1)
     let scale = Double(1 << model.latentFractionBits)
     var agree = 0
