@@ -21,7 +21,9 @@ struct InspectCommand: ParsableCommand {
   var preset: String?
 
   @Option(name: .long, help: "Start latents assumed stored in the int8 file (for its size).")
-  var startLatents: Int = 64
+  var startLatents: Int = 16
+  @Option(name: .long, help: "Primer latents per start assumed stored in the int8 file.")
+  var primers: Int = 8
 
   func validate() throws {
     guard (model == nil) != (preset == nil) else {
@@ -32,7 +34,9 @@ struct InspectCommand: ParsableCommand {
       throw ValidationError(
         "unknown preset '\(preset)'; choose one of \(ModelPreset.all.map(\.name).joined(separator: ", "))")
     }
-    guard startLatents >= 0 else { throw ValidationError("--start-latents must be 0 or more") }
+    guard startLatents >= 0 && primers >= 0 else {
+      throw ValidationError("--start-latents and --primers must be 0 or more")
+    }
   }
 
   func run() throws {
@@ -52,10 +56,13 @@ struct InspectCommand: ParsableCommand {
       print(LayerTable.render(layers))
     }
     print("")
-    let int8 = Int8Footprint.model(p, startLatents: startLatents)
-    print(
-      "int8 file (decoder + sequence model + normalisation + \(startLatents) start latents): "
-        + "\(LayerTable.grouped(int8)) bytes (\(LayerTable.kibibytes(int8)) KiB)")
+    try CLI.reporting {
+      let int8 = try Int8Footprint.fileBytes(p, starts: startLatents, primers: primers)
+      print(
+        "int8 file (docs/INT8.md: decoder, sequence model, tables, \(startLatents) start latents "
+          + "with \(primers) primers each; free-text metadata not counted): "
+          + "\(LayerTable.grouped(int8)) bytes (\(LayerTable.kibibytes(int8)) KiB)")
+    }
   }
 }
 
