@@ -192,6 +192,10 @@ public struct Int8Generator {
   }
 
   /// The decoder alone: a latent (latent format, normalised) to frameHeight × frameWidth pixels.
+  /// The decoder's int8 outputs of the last `decode`, for measuring them: decoder.dense's
+  /// bottleneck, decoder.expand's output, then each conv's output at its own resolution.
+  public var lastDecoderOutputs: [[Int8]] { [bottleneck, expanded] + convOutputs }
+
   public mutating func decode(
     latent z: UnsafeBufferPointer<Int16>, into pixels: UnsafeMutableBufferPointer<UInt8>
   ) {

@@ -98,11 +98,9 @@ struct QuantizeCommand: ParsableCommand {
         do {
           let model = try Int8Model(container)
           CLI.printError("quantize: measuring int8 against float on held-out frames")
-          let decoder = try DecoderAccuracy.measure(
-            result.reference, model, latents: result.evaluationLatents)
-          let layers = DecoderLayerErrors.measure(
+          let (decoder, layers) = try DecoderAccuracy.measure(
             result.reference, model, activations: result.conversion.decoderActivations,
-            latents: Array(result.evaluationLatents.prefix(100)))
+            latents: result.evaluationLatents)
           let sequence = try SequenceAccuracy.measure(
             result.reference, model, clip: result.evaluationClip)
           return QuantReport(

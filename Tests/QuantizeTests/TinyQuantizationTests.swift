@@ -65,7 +65,10 @@ import Trainer
 
     // Sanity bounds far below the targets (the report gives the real figures): an int8 path
     // that mixed up a layout or a scale lands near 10 dB and 1/K agreement.
-    let decoder = try DecoderAccuracy.measure(result.reference, model, latents: result.evaluationLatents)
+    let (decoder, layers) = try DecoderAccuracy.measure(
+      result.reference, model, activations: result.conversion.decoderActivations,
+      latents: result.evaluationLatents)
+    #expect(layers.count == model.convs.count + 3)
     #expect(decoder.frames == 6)
     #expect(decoder.meanPSNR > 40, "mean PSNR \(decoder.meanPSNR)")
     let sequence = try SequenceAccuracy.measure(result.reference, model, clip: result.evaluationClip)

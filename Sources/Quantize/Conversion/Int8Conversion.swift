@@ -90,9 +90,7 @@ public struct Int8Conversion {
     }
   }
 
-  func latentQ(_ v: Double) -> Int16 {
-    Int16(max(-32768, min(32767, (v / latentScale).rounded())))
-  }
+  func latentQ(_ v: Double) -> Int16 { LatentFormat.quantize(v, fractionBits: latentFractionBits) }
 
   // MARK: - One dense-like layer
 

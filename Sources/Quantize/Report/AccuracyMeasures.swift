@@ -12,9 +12,11 @@ import Trainer
 /// the float output rounded to 8 bits.
 ///
 /// ```swift
-/// let d = DecoderAccuracy.measure(reference, model, latents: heldOut)
+/// let (d, layers) = try DecoderAccuracy.measure(reference, model, activations: formats,
+///                                               latents: heldOut)
 /// d.meanPSNR              // e.g. 58.1
 /// d.differingPercent      // e.g. 1.2
+/// layers[1]               // decoder.expand's SQNR
 /// ```
 public struct DecoderAccuracy: Codable, Sendable, Equatable {
   public var frames: Int
@@ -27,27 +29,30 @@ public struct DecoderAccuracy: Codable, Sendable, Equatable {
   /// Per frame, in latent order (for pictures of the worst and a typical frame).
   public var framePSNRs: [Double]
 
+  /// Measures `latents`; the first `layerLatents` of them also feed the per-layer SQNR
+  /// (`DecoderLayerErrors`, dequantised with `activations`), in the same pass.
   public static func measure(
-    _ reference: FloatReference, _ model: Int8Model, latents: [[Double]]
-  ) throws -> DecoderAccuracy {
+    _ reference: FloatReference, _ model: Int8Model, activations: [Int8Activation],
+    latents: [[Double]], layerLatents: Int = 100
+  ) throws -> (accuracy: DecoderAccuracy, layers: [DecoderLayerErrors.Row]) {
     let preset = reference.preset
     let n = preset.pixelsPerFrame
     var generator = try Int8Generator(model: model, seed: 0)
+    var layers = DecoderLayerErrors(layers: model.convs.count + 3)
     var psnrs: [Double] = []
     var absSum = 0.0
     var differing = 0
     var largest = 0
     var pixels = [UInt8](repeating: 0, count: n)
-    let scale = Double(1 << model.latentFractionBits)
-    for z in latents {
-      let logits = reference.decode(z, batch: 1).logits
-      let q = z.map { Int16(max(-32768, min(32767, ($0 * scale).rounded()))) }
-      q.withUnsafeBufferPointer { zq in
+    for (index, z) in latents.enumerated() {
+      let trace = reference.decode(z, batch: 1)
+      let floatPixels = trace.logits.map { 1 / (1 + Foundation.exp(-$0)) }
+      LatentFormat.quantize(z, fractionBits: model.latentFractionBits).withUnsafeBufferPointer { zq in
         pixels.withUnsafeMutableBufferPointer { generator.decode(latent: zq, into: $0) }
       }
       var se = 0.0
       for i in 0..<n {
-        let f = 1 / (1 + Foundation.exp(-logits[i]))
+        let f = floatPixels[i]
         let e = Double(pixels[i]) / 255 - f
         se += e * e
         absSum += abs(e)
@@ -58,14 +63,23 @@ public struct DecoderAccuracy: Codable, Sendable, Equatable {
       }
       let mse = se / Double(n)
       psnrs.append(mse > 0 ? 10 * Foundation.log10(1 / mse) : 99)
+      if index < layerLatents {
+        let int8 = zip(generator.lastDecoderOutputs, activations).map { out, a in
+          out.map { a.dequantize(Int32($0)) }
+        }
+        layers.add(
+          float: [trace.dense, trace.expand] + trace.convs + [floatPixels],
+          int8: int8 + [pixels.map { Double($0) / 255 }])
+      }
     }
     let sorted = psnrs.sorted()
-    return DecoderAccuracy(
+    let accuracy = DecoderAccuracy(
       frames: latents.count, meanPSNR: psnrs.reduce(0, +) / Double(max(psnrs.count, 1)),
       worstPercentPSNR: sorted.isEmpty ? 0 : RangeObserver.quantile(sorted, 0.01),
       meanAbsoluteError: absSum / Double(max(latents.count * n, 1)),
       differingPercent: 100 * Double(differing) / Double(max(latents.count * n, 1)),
       largestDifference: largest, framePSNRs: psnrs)
+    return (accuracy, layers.rows(convs: model.convs.count))
   }
 }
 
@@ -93,7 +107,6 @@ public struct SequenceAccuracy: Codable, Sendable, Equatable {
     let (K, D) = (layout.mixtures, layout.dims)
     var probe = try Int8SequenceProbe(model)
     var state = reference.sequence.zeroState(batch: 1)
-    let scale = Double(1 << model.latentFractionBits)
     var agree = 0
     var diff2 = 0.0
     var ref2 = 0.0
@@ -107,7 +120,7 @@ public struct SequenceAccuracy: Codable, Sendable, Equatable {
         probe.reset()
       }
       let f = reference.step(clip[t], state: &state).mdn
-      let q = probe.step(clip[t].map { Int16(max(-32768, min(32767, ($0 * scale).rounded()))) })
+      let q = probe.step(LatentFormat.quantize(clip[t], fractionBits: model.latentFractionBits))
       let r = probe.realOutputs(q)
       var bestF = 0
       var bestQ = 0
