@@ -22,6 +22,8 @@ public enum Int8ModelError: Error, Equatable, CustomStringConvertible {
   case tableOrder(name: String, index: Int)
   /// A generation option that the model cannot serve.
   case invalidOption(String)
+  /// The streaming runtime's plan needs more arena than the budget gives.
+  case arenaTooSmall(needed: Int, budget: Int)
 
   public var description: String {
     switch self {
@@ -45,6 +47,8 @@ public enum Int8ModelError: Error, Equatable, CustomStringConvertible {
       return "tensor \(name) row \(row) can overflow a 32-bit accumulator (|bias| + Σ|w|·x = \(bound))"
     case .tableOrder(let name, let index): return "table \(name) decreases at entry \(index)"
     case .invalidOption(let why): return why
+    case .arenaTooSmall(let needed, let budget):
+      return "needs \(GroupedDigits(needed)) bytes of arena; the budget is \(GroupedDigits(budget))"
     }
   }
 }

@@ -73,23 +73,34 @@ public enum LSTMCellKernel {
       gates[row] = Int16(clamping: fromInput + fromState)
     }
     // MARK: Cell and output
-    let cf = layer.cellFractionBits
     for u in 0..<U {
-      let i = Int64(sigmoid(gates[u]))
-      let f = Int64(sigmoid(gates[U + u]))
-      let g = Int64(tanh(gates[2 * U + u]))
-      let o = Int64(sigmoid(gates[3 * U + u]))
-      let kept = Requantization.roundingShiftRight(f * Int64(c[u]), by: 15)
-      let added = Requantization.roundingShiftRight(i * g, by: 30 - cf)
-      let cNew = Int16(clamping: kept + added)
-      let c12: Int16
-      if cf > 12 {
-        c12 = Int16(truncatingIfNeeded: Requantization.roundingShiftRight(Int64(cNew), by: cf - 12))
-      } else {
-        c12 = Int16(clamping: Int64(cNew) << (12 - cf))
-      }
-      c[u] = cNew
-      h[u] = Int16(truncatingIfNeeded: Requantization.roundingShiftRight(o * Int64(tanh(c12)), by: 15))
+      h[u] = cellUpdate(
+        input: gates[u], forget: gates[U + u], candidate: gates[2 * U + u], output: gates[3 * U + u],
+        cell: &c[u], cellFractionBits: layer.cellFractionBits, sigmoid: sigmoid, tanh: tanh)
     }
+  }
+
+  /// One unit's cell and output from its four Q12 gate pre-activations (the formulas above): updates
+  /// the cell c (Q(cf)) and returns the new h (Q15). The streaming runtime calls it too.
+  @inlinable
+  public static func cellUpdate(
+    input ai: Int16, forget af: Int16, candidate ag: Int16, output ao: Int16, cell c: inout Int16,
+    cellFractionBits cf: Int, sigmoid: GateTable, tanh: GateTable
+  ) -> Int16 {
+    let i = Int64(sigmoid(ai))
+    let f = Int64(sigmoid(af))
+    let g = Int64(tanh(ag))
+    let o = Int64(sigmoid(ao))
+    let kept = Requantization.roundingShiftRight(f * Int64(c), by: 15)
+    let added = Requantization.roundingShiftRight(i * g, by: 30 - cf)
+    let cNew = Int16(clamping: kept + added)
+    let c12: Int16
+    if cf > 12 {
+      c12 = Int16(truncatingIfNeeded: Requantization.roundingShiftRight(Int64(cNew), by: cf - 12))
+    } else {
+      c12 = Int16(clamping: Int64(cNew) << (12 - cf))
+    }
+    c = cNew
+    return Int16(truncatingIfNeeded: Requantization.roundingShiftRight(o * Int64(tanh(c12)), by: 15))
   }
 }

@@ -1,0 +1,140 @@
+// MARK: - StreamingPlan
+
+/// The streaming generator's one arena, planned at load from the preset alone: every buffer, its
+/// offset, size and lifetime. Nothing else is written while generating (the weights are read
+/// where they lie), so the plan's total is the runtime's whole working memory.
+///
+/// Buffers that live for one sequence step (the next h, sequence.dense's output, the mixture
+/// logits) and buffers that live while one frame is decoded share one region: the decoder starts
+/// after the sample is drawn. The decoder never holds a whole intermediate tensor, only rolling
+/// windows of rows (each padded with one zero-point column at both ends): 3 rows of
+/// decoder.expand's output (conv1 reads rows y − 1 ... y + 1), 2 rows of every other conv's output
+/// (the next conv reads them upsampled, so rows ⌊(y − 1)/2⌋ ... ⌊(y + 1)/2⌋: at most two), and
+/// one row of pixels.
+///
+/// Worked example, the tiny preset (120 × 208, latent 32, LSTM 2 × 64, dense 64, 5 mixtures,
+/// bottleneck 15 × 26 × 8, expand 32, convs 16, 16, 16):
+/// ```text
+/// buffer                        bytes  lifetime
+/// lstm.h                          256  run        2 layers × 64 units, int16
+/// lstm.c                          256  run
+/// latent                           64  run        the current latent, int16
+/// lstm.h_next                     128  step       one layer's new h
+/// sequence.dense.output           128  step
+/// mdn.logits                       20  step
+/// decoder.dense.row               208  frame      26 × 8, one bottleneck row
+/// decoder.expand.rows           2,688  frame      3 × 28 × 32
+/// decoder.conv1.rows              896  frame      2 × 28 × 16
+/// decoder.conv2.rows            1,728  frame      2 × 54 × 16
+/// decoder.conv3.rows            3,392  frame      2 × 106 × 16
+/// pixels.row                      208  frame
+/// ```
+/// Each buffer starts on a 16-byte boundary; step and frame buffers overlap; `totalBytes` is the
+/// end of the last one.
+public struct StreamingPlan: Sendable {
+  /// When a buffer's contents matter.
+  public enum Lifetime: Sendable {
+    /// From load to the last frame: the LSTM state and the current latent.
+    case run
+    /// During one sequence step and its sample.
+    case step
+    /// While one frame is decoded.
+    case frame
+
+    public var label: String {
+      switch self {
+      case .run: return "run"
+      case .step: return "step"
+      case .frame: return "frame"
+      }
+    }
+  }
+
+  public struct Buffer: Sendable {
+    public let name: String
+    public let offset: Int
+    public let bytes: Int
+    public let lifetime: Lifetime
+    /// What the buffer holds, in words (shape and element type).
+    public let contents: String
+  }
+
+  public static let alignment = 16
+
+  public let buffers: [Buffer]
+  /// The arena's size: the end of the last buffer.
+  public let totalBytes: Int
+
+  // MARK: Indices of the buffers the generator uses
+  static let h = 0, c = 1, latent = 2, hNext = 3, denseOutput = 4, logits = 5
+  static let denseRow = 6, expandRows = 7, firstConvRows = 8
+
+  /// Rows each conv's output window keeps: the next conv reads it through a 2x upsample.
+  static let upsampledWindow = 2
+  /// Rows decoder.expand's window keeps: conv1 reads rows y − 1 ... y + 1 at its own resolution.
+  static let sameResolutionWindow = 3
+
+  public init(preset p: ModelPreset) {
+    var buffers: [Buffer] = []
+    var cursor = 0
+    func add(_ name: String, _ bytes: Int, _ lifetime: Lifetime, _ contents: String) {
+      buffers.append(Buffer(name: name, offset: cursor, bytes: bytes, lifetime: lifetime, contents: contents))
+      cursor = StreamingPlan.alignUp(cursor + bytes)
+    }
+    let (L, U, D) = (p.lstmLayers, p.lstmUnits, p.latentSize)
+    add("lstm.h", 2 * L * U, .run, "\(L) × \(U) int16")
+    add("lstm.c", 2 * L * U, .run, "\(L) × \(U) int16")
+    add("latent", 2 * D, .run, "\(D) int16")
+    let shared = cursor
+    add("lstm.h_next", 2 * U, .step, "\(U) int16")
+    add("sequence.dense.output", 2 * p.denseUnits, .step, "\(p.denseUnits) int16")
+    add("mdn.logits", 4 * p.mixtures, .step, "\(p.mixtures) int32")
+    let stepEnd = cursor
+    cursor = shared
+    let b = p.bottleneckShape
+    add("decoder.dense.row", b[1] * b[2], .frame, "\(b[1]) × \(b[2]) int8")
+    let window = StreamingPlan.sameResolutionWindow
+    add(
+      "decoder.expand.rows", window * (b[1] + 2) * p.decoderExpand, .frame,
+      "\(window) × \(b[1] + 2) × \(p.decoderExpand) int8")
+    var cols = b[1]
+    for (i, width) in p.decoderChannels.enumerated() {
+      let w = StreamingPlan.upsampledWindow
+      add("decoder.conv\(i + 1).rows", w * (cols + 2) * width, .frame, "\(w) × \(cols + 2) × \(width) int8")
+      cols *= 2
+    }
+    add("pixels.row", p.frameWidth, .frame, "\(p.frameWidth) uint8")
+    self.buffers = buffers
+    totalBytes = max(stepEnd, cursor)
+  }
+
+  static func alignUp(_ n: Int) -> Int { (n + alignment - 1) / alignment * alignment }
+
+  /// The message for an arena that is too small, or nil if `budget` holds the plan.
+  ///
+  /// ```swift
+  /// plan.refusal(budget: 131_072)   // "needs 183,296 bytes of arena; the budget is 131,072"
+  /// ```
+  public func refusal(budget: Int) -> String? {
+    budget >= totalBytes ? nil : Int8ModelError.arenaTooSmall(needed: totalBytes, budget: budget).description
+  }
+}
+
+// MARK: - GroupedDigits
+
+/// An integer with thousands separators, for messages about bytes: `GroupedDigits(183296)`
+/// prints "183,296"; `GroupedDigits(-5)` prints "-5".
+public struct GroupedDigits: CustomStringConvertible {
+  public let value: Int
+  public init(_ value: Int) { self.value = value }
+
+  public var description: String {
+    let digits = String(value.magnitude)
+    var out = value < 0 ? "-" : ""
+    for (i, ch) in digits.enumerated() {
+      if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+      out.append(ch)
+    }
+    return out
+  }
+}
