@@ -33,5 +33,13 @@ let package = Package(
       ],
       path: "Benchmarks/TrainingBenchmark",
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    .executableTarget(
+      name: "Int8RuntimeBenchmark",
+      dependencies: [
+        .product(name: "Benchmark", package: "benchmark"),
+        .product(name: "Int8Runtime", package: "dancenet"),
+      ],
+      path: "Benchmarks/Int8RuntimeBenchmark",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
   ]
 )

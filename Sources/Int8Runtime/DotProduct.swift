@@ -1,16 +1,19 @@
 // MARK: - DotProduct
 
-/// The inner loops of the streaming runtime: dot products of contiguous little-endian integer
-/// vectors with a 32-bit accumulator, written plainly so that the optimiser turns them into wide
-/// multiply-adds (x86 `vpmaddwd`, Arm `smlad`). Wrapping arithmetic (`&+`, `&*`) only removes the
-/// overflow traps: the int8 reader's accumulator bound (docs/INT8.md) keeps every partial sum of a
-/// layer's row inside 32 bits, so the results are the exact integers of the reference kernels.
+/// The inner loops of the streaming runtime: dot products of contiguous integer vectors with a
+/// 32-bit accumulator, written plainly so that the optimiser turns them into wide multiply-adds
+/// (x86 `vpmaddwd`, Arm `smlad`). Wrapping arithmetic (`&+`, `&*`) only removes the overflow
+/// traps: the int8 reader's accumulator bound (docs/INT8.md) keeps every partial sum of a layer's
+/// row inside 32 bits, so the results are the exact integers of the reference kernels.
+///
+/// The streaming decoder keeps relu outputs as u = x − zy (0 ... 255, `UInt8`): the zero point
+/// then drops out of the next layer's sum, Σ w·(x − zy) = Σ w·u, and the padding is plain 0.
 ///
 /// ```swift
 /// // w = [3, −2], x = [100, 40]:  3·100 − 2·40 = 220
 /// DotProduct.int8(w, int16: x, count: 2)                    // 220
-/// // weight sums serve the zero point: Σ w·(x − zx) = Σ w·x − zx·Σ w
-/// DotProduct.int8(w, int8: [10, 20], count: 2)              // (30 − 40) = −10, and Σ w = 1
+/// // an int8 input with zero point zx: Σ w·(x − zx) = Σ w·x − zx·Σ w
+/// DotProduct.int8(w, int8: [10, 20], count: 2)              // (product −10, weightSum 1)
 /// ```
 public enum DotProduct {
   /// Σ w[i] · x[i], int8 weights, int16 inputs (LSTM, dense layers on h and latents).
@@ -21,24 +24,27 @@ public enum DotProduct {
     return acc
   }
 
-  /// Σ w[i] · x[i] and Σ w[i], int8 weights and int8 inputs (convolutions, per-pixel dense).
+  /// Σ w[i] · u[i], int8 weights, unsigned inputs without a zero point (after a relu).
+  @inlinable @inline(__always)
+  public static func int8(_ w: UnsafePointer<Int8>, uint8 u: UnsafePointer<UInt8>, count n: Int) -> Int32 {
+    var acc: Int32 = 0
+    for i in 0..<n { acc &+= Int32(w[i]) &* Int32(u[i]) }
+    return acc
+  }
+
+  /// Σ w[i] · u[i], int16 weights (sub-pixel phase taps), unsigned inputs (after a relu).
+  @inlinable @inline(__always)
+  public static func int16(_ w: UnsafePointer<Int16>, uint8 u: UnsafePointer<UInt8>, count n: Int) -> Int32 {
+    var acc: Int32 = 0
+    for i in 0..<n { acc &+= Int32(w[i]) &* Int32(u[i]) }
+    return acc
+  }
+
+  /// Σ w[i] · x[i] and Σ w[i], int8 weights and int8 inputs with a zero point (conv1 reads
+  /// decoder.expand, which has no relu).
   @inlinable @inline(__always)
   public static func int8(
     _ w: UnsafePointer<Int8>, int8 x: UnsafePointer<Int8>, count n: Int
-  ) -> (product: Int32, weightSum: Int32) {
-    var acc: Int32 = 0
-    var sum: Int32 = 0
-    for i in 0..<n {
-      acc &+= Int32(w[i]) &* Int32(x[i])
-      sum &+= Int32(w[i])
-    }
-    return (acc, sum)
-  }
-
-  /// Σ w[i] · x[i] and Σ w[i], int16 weights (sub-pixel phase taps) and int8 inputs.
-  @inlinable @inline(__always)
-  public static func int16(
-    _ w: UnsafePointer<Int16>, int8 x: UnsafePointer<Int8>, count n: Int
   ) -> (product: Int32, weightSum: Int32) {
     var acc: Int32 = 0
     var sum: Int32 = 0
@@ -67,5 +73,35 @@ extension Int16Values {
   /// The first element; tensor data are 16-byte aligned in the container.
   @inlinable var pointer: UnsafePointer<Int16> {
     UnsafePointer(bytes.baseAddress!.assumingMemoryBound(to: Int16.self))
+  }
+}
+
+extension Int32Values {
+  /// The first element; tensor data are 16-byte aligned in the container.
+  @inlinable var pointer: UnsafePointer<Int32> {
+    UnsafePointer(bytes.baseAddress!.assumingMemoryBound(to: Int32.self))
+  }
+}
+
+// MARK: - RowRequantization
+
+/// A layer's per-channel requantisation read through typed pointers, for the per-output step of
+/// the streaming kernels: the same integers as `ChannelRequantization.requantize`.
+struct RowRequantization {
+  let bias: UnsafePointer<Int32>
+  let multiplier: UnsafePointer<Int32>
+  let shift: UnsafePointer<Int8>
+
+  init(bias: Int32Values, _ r: ChannelRequantization) {
+    self.bias = bias.pointer
+    multiplier = r.multiplier.pointer
+    shift = r.shift.pointer
+  }
+
+  /// clamp(scaled(acc, M[o], r[o]) + zeroPoint, lo, hi)
+  @inline(__always)
+  func callAsFunction(_ acc: Int32, _ o: Int, zeroPoint: Int32, min lo: Int32, max hi: Int32) -> Int32 {
+    Requantization.requantize(
+      acc, multiplier: multiplier[o], shift: shift[o], zeroPoint: zeroPoint, min: lo, max: hi)
   }
 }

@@ -2,8 +2,8 @@
 
 /// An int8 model file (container kind 3, docs/INT8.md) checked against its preset and opened as
 /// typed, zero-copy views of its tensors: the weights stay where the bytes lie (a memory-mapped
-/// file, or flash). Load allocates only the small arrays of per-layer views (and, to check optional
-/// sub-pixel weights, one temporary array per such layer).
+/// file, or flash). Load allocates only the small arrays of per-layer views; optional sub-pixel
+/// weights are checked against their 3x3 taps in place.
 ///
 /// ```swift
 /// let model = try Int8Model(bytes)            // bytes: UnsafeRawBufferPointer, 16-byte aligned

@@ -1,36 +1,50 @@
 // MARK: - RowWindow
 
 /// A rolling window of an activation's rows inside the arena: `slots` rows of cols + 2 pixels ×
-/// channels int8, row y in slot y mod slots, pixel x at padded column x + 1. Columns 0 and cols + 1
-/// hold the zero point, so a 3x3 (or 2x2 sub-pixel) tap that falls off the left or right edge adds
-/// w · (zx − zx) = 0, exactly the reference's padding, without a branch.
+/// channels bytes, row y in slot y mod slots, pixel x at padded column x + 1. The padding columns
+/// make a 3x3 (or 2x2 sub-pixel) tap that falls off the left or right edge add nothing, exactly the
+/// reference's padding, without a branch: they hold the zero point of an int8 window
+/// (w · (zx − zx) = 0) and 0 in an unsigned window (relu outputs kept as u = x − zy).
 struct RowWindow {
-  let base: UnsafeMutablePointer<Int8>
+  let base: UnsafeMutableRawPointer
   let slots: Int
   let cols: Int
   let channels: Int
   /// Rows of the whole activation.
   let rows: Int
-  let zeroPoint: Int32
+  /// The byte in every padding column.
+  let padding: UInt8
 
   var paddedRowLength: Int { (cols + 2) * channels }
 
-  /// Padded column 0 of row y.
-  @inline(__always) func row(_ y: Int) -> UnsafeMutablePointer<Int8> {
-    base + (y % slots) * paddedRowLength
+  /// Padded column 0 of row y (any y; only rows in the window may be read).
+  @inline(__always) func row(_ y: Int) -> UnsafeMutableRawPointer {
+    base + (y & Int.max) % slots * paddedRowLength
   }
 
-  /// Writes the zero point into every padding column (once, at load).
+  /// Writes every padding column.
   func fillPadding() {
-    let z = Int8(truncatingIfNeeded: zeroPoint)
     for s in 0..<slots {
       let r = base + s * paddedRowLength
-      for ch in 0..<channels {
-        r[ch] = z
-        r[(cols + 1) * channels + ch] = z
-      }
+      r.initializeMemory(as: UInt8.self, repeating: padding, count: channels)
+      (r + (cols + 1) * channels).initializeMemory(as: UInt8.self, repeating: padding, count: channels)
     }
   }
+}
+
+// MARK: - ConvStage
+
+/// One 3x3 conv of the decoder as the streaming kernels read it: typed pointers into the file.
+struct ConvStage {
+  let inChannels: Int
+  let outChannels: Int
+  let weights: UnsafePointer<Int8>
+  /// The sub-pixel form [4, out, 4, in], when the file carries it (convs after an upsample).
+  let phases: UnsafePointer<Int16>?
+  let requantization: RowRequantization?
+  let bias: UnsafePointer<Int32>
+  /// Relu outputs are stored as u = x − zy in 0 ... 127 − zy.
+  let outputCeiling: Int32
 }
 
 // MARK: - StreamingDecoder
@@ -43,11 +57,14 @@ struct RowWindow {
 ///
 /// A conv after an upsample reads the low-resolution window directly, output row y reading input
 /// rows ⌊(y + ky − 1)/2⌋ (and columns the same way), or, when the file carries the exact
-/// sub-pixel form, the four 2x2 phase kernels (4/9 of the multiply-accumulates). Both give the
-/// reference's integers: accumulation order does not matter in exact 32-bit arithmetic.
+/// sub-pixel form, the four 2x2 phase kernels (4/9 of the multiply-accumulates). Relu outputs
+/// (decoder.dense, every conv) are kept as u = x − zy, so the next layer's sum needs no zero
+/// point; only conv1 reads an int8 window (decoder.expand has no relu) and subtracts zx · Σ w.
+/// All of it gives the reference's integers: accumulation order does not matter in exact 32-bit
+/// arithmetic, and clamp(s + zy, zy, 127) − zy = clamp(s, 0, 127 − zy).
 ///
 /// ```swift
-/// var d = StreamingDecoder(model: model, plan: plan, arena: arena)
+/// let d = StreamingDecoder(model: model, plan: plan, arena: arena)
 /// d.decode(latent: z) { y, pixels in ... }   // rows 0 ..< frameHeight, top to bottom
 /// ```
 struct StreamingDecoder {
@@ -55,57 +72,73 @@ struct StreamingDecoder {
   static let maxScaleSteps = 6
 
   let model: Int8Model
-  let denseRow: UnsafeMutablePointer<Int8>
-  /// decoder.expand's output, then each conv's output (index i + 1 = conv i + 1).
+  let denseRow: UnsafeMutablePointer<UInt8>
+  /// decoder.expand's output (int8), then each conv's output (unsigned), index s = conv s.
   let windows: [RowWindow]
+  /// conv1 ... conv n, then the pixel conv (index s − 1 = conv s).
+  let stages: [ConvStage]
   let pixelRow: UnsafeMutablePointer<UInt8>
 
   init(model: Int8Model, plan: StreamingPlan, arena: UnsafeMutableRawPointer) {
     self.model = model
     let p = model.preset
     let b = p.bottleneckShape
-    func pointer(_ i: Int) -> UnsafeMutablePointer<Int8> {
-      (arena + plan.buffers[i].offset).assumingMemoryBound(to: Int8.self)
-    }
-    denseRow = pointer(StreamingPlan.denseRow)
+    denseRow = (arena + plan.buffers[StreamingPlan.denseRow].offset).assumingMemoryBound(to: UInt8.self)
     var windows = [
       RowWindow(
-        base: pointer(StreamingPlan.expandRows), slots: StreamingPlan.sameResolutionWindow, cols: b[1],
-        channels: p.decoderExpand, rows: b[0], zeroPoint: model.expandZeroPoint)
+        base: arena + plan.buffers[StreamingPlan.expandRows].offset,
+        slots: StreamingPlan.sameResolutionWindow,
+        cols: b[1], channels: p.decoderExpand, rows: b[0],
+        padding: UInt8(truncatingIfNeeded: model.expandZeroPoint))
     ]
     var (rows, cols) = (b[0], b[1])
+    var stages: [ConvStage] = []
     for (i, width) in p.decoderChannels.enumerated() {
       windows.append(
         RowWindow(
-          base: pointer(StreamingPlan.firstConvRows + i), slots: StreamingPlan.upsampledWindow, cols: cols,
-          channels: width, rows: rows, zeroPoint: model.convZeroPoints[i]))
+          base: arena + plan.buffers[StreamingPlan.firstConvRows + i].offset,
+          slots: StreamingPlan.upsampledWindow,
+          cols: cols, channels: width, rows: rows, padding: 0))
+      let conv = model.convs[i]
+      stages.append(
+        ConvStage(
+          inChannels: conv.inChannels, outChannels: conv.outChannels, weights: conv.weights.pointer,
+          phases: i == 0 ? nil : model.subPixelPhases[i - 1]?.weights.pointer,
+          requantization: RowRequantization(bias: conv.bias, model.convRequantizations[i]),
+          bias: conv.bias.pointer,
+          outputCeiling: 127 - model.convZeroPoints[i]))
       rows *= 2
       cols *= 2
     }
+    let last = model.pixelConv
+    stages.append(
+      ConvStage(
+        inChannels: last.inChannels, outChannels: 1, weights: last.weights.pointer,
+        phases: model.subPixelPhases[p.decoderChannels.count - 1]?.weights.pointer, requantization: nil,
+        bias: last.bias.pointer, outputCeiling: 0))
     self.windows = windows
+    self.stages = stages
     pixelRow = (arena + plan.buffers[StreamingPlan.firstConvRows + p.decoderChannels.count].offset)
       .assumingMemoryBound(to: UInt8.self)
-  }
-
-  /// Writes every window's padding columns: the frame buffers share memory with the step's
-  /// buffers, so this runs before every frame (a few hundred bytes).
-  func preparePadding() {
-    for w in windows { w.fillPadding() }
   }
 
   // MARK: - Frame
 
   /// Decodes one latent (latent format) and hands each pixel row, top to bottom, to `emit`.
   func decode(latent z: UnsafePointer<Int16>, _ emit: (Int, UnsafeBufferPointer<UInt8>) -> Void) {
-    preparePadding()
+    // The frame buffers share memory with the step's buffers: pad afresh (a few hundred bytes).
+    for w in windows { w.fillPadding() }
     // produced[s]: rows of stage s computed so far (stage 0 = decoder.expand, s = conv s).
     var produced = InlineArray<7, Int>(repeating: 0)
     let n = windows.count - 1
-    let height = model.preset.frameHeight
     let width = model.preset.frameWidth
-    for y in 0..<height {
+    let thresholds = model.pixelThresholds
+    for y in 0..<model.preset.frameHeight {
       ensure(stage: n, through: min((y + 1) >> 1, windows[n].rows - 1), latent: z, produced: &produced)
-      pixels(row: y)
+      let pixels = pixelRow
+      upsampledConvRow(stages[n], input: windows[n], row: y, cols: width) { x, _, acc in
+        pixels[x] = thresholds.pixel(acc)
+      }
       emit(y, UnsafeBufferPointer(start: pixelRow, count: width))
     }
   }
@@ -122,7 +155,7 @@ struct StreamingDecoder {
         // conv1 reads rows y − 1 ... y + 1 of decoder.expand; conv s > 1 reads conv s − 1 upsampled.
         let need = s == 1 ? y + 1 : (y + 1) >> 1
         ensure(stage: s - 1, through: min(need, windows[s - 1].rows - 1), latent: z, produced: &produced)
-        conv(s, row: y)
+        convRow(s, row: y)
       }
       produced[s] = y + 1
     }
@@ -130,114 +163,133 @@ struct StreamingDecoder {
 
   // MARK: - decoder.dense and decoder.expand
 
-  /// Bottleneck row r from the latent (decoder.dense's outputs r·W·C ..< (r + 1)·W·C, relu), then
-  /// decoder.expand on each of its pixels into the window.
+  /// Bottleneck row r from the latent (decoder.dense's outputs r·W·C ..< (r + 1)·W·C, relu, kept
+  /// as u = x − zd), then decoder.expand on each of its pixels into window 0 (int8, no relu).
   func expand(row r: Int, latent z: UnsafePointer<Int16>) {
     let dense = model.decoderDense
     let D = dense.inputs
-    let w = windows[0]
+    let dq = RowRequantization(bias: dense.bias, dense.requantization)
+    let denseWeights = dense.weights.pointer
+    let window = windows[0]
     let C = model.expand.inputs
-    let first = r * w.cols * C
-    let zd = model.decoderDenseZeroPoint
-    for j in 0..<(w.cols * C) {
+    let first = r * window.cols * C
+    let ceiling = 127 - model.decoderDenseZeroPoint
+    for j in 0..<(window.cols * C) {
       let o = first + j
-      let acc = dense.bias[o] &+ DotProduct.int8(dense.weights.pointer + o * D, int16: z, count: D)
-      denseRow[j] = Int8(
-        truncatingIfNeeded: dense.requantization.requantize(
-          acc, channel: o, zeroPoint: zd, min: max(zd, -128), max: 127))
+      let acc = dq.bias[o] &+ DotProduct.int8(denseWeights + o * D, int16: z, count: D)
+      denseRow[j] = UInt8(truncatingIfNeeded: dq(acc, o, zeroPoint: 0, min: 0, max: ceiling))
     }
     let e = model.expand
-    let out = w.row(r)
-    for x in 0..<w.cols {
+    let eq = RowRequantization(bias: e.bias, e.requantization)
+    let expandWeights = e.weights.pointer
+    let ze = model.expandZeroPoint
+    let out = window.row(r).assumingMemoryBound(to: Int8.self)
+    for x in 0..<window.cols {
       let pixel = UnsafePointer(denseRow + x * C)
       let target = out + (x + 1) * e.outputs
       for o in 0..<e.outputs {
-        let (product, weightSum) = DotProduct.int8(e.weights.pointer + o * C, int8: pixel, count: C)
-        let acc = e.bias[o] &+ product &- zd &* weightSum
-        target[o] = Int8(
-          truncatingIfNeeded: e.requantization.requantize(
-            acc, channel: o, zeroPoint: w.zeroPoint, min: -128, max: 127))
+        let acc = eq.bias[o] &+ DotProduct.int8(expandWeights + o * C, uint8: pixel, count: C)
+        target[o] = Int8(truncatingIfNeeded: eq(acc, o, zeroPoint: ze, min: -128, max: 127))
       }
     }
   }
 
   // MARK: - Convolutions
 
-  /// Row y of conv s (relu) into window s.
-  func conv(_ s: Int, row y: Int) {
-    let layer = model.convs[s - 1]
-    let requantization = model.convRequantizations[s - 1]
+  /// Row y of conv s (relu) into window s, kept as u = x − zy.
+  func convRow(_ s: Int, row y: Int) {
+    let stage = stages[s - 1]
     let output = windows[s]
-    let out = output.row(y)
-    let zy = output.zeroPoint
-    let lo = max(zy, -128)
-    let O = layer.outChannels
-    for x in 0..<output.cols {
-      let target = out + (x + 1) * O
-      for o in 0..<O {
-        let acc = accumulator(s, o, row: y, col: x, weights: layer)
-        target[o] = Int8(
-          truncatingIfNeeded: requantization.requantize(acc, channel: o, zeroPoint: zy, min: lo, max: 127))
-      }
+    let out = output.row(y).assumingMemoryBound(to: UInt8.self) + output.channels
+    let O = stage.outChannels
+    let ceiling = stage.outputCeiling
+    guard let rq = stage.requantization else { preconditionFailure("conv stages requantise") }
+    let store = { (x: Int, o: Int, acc: Int32) in
+      out[x * O + o] = UInt8(truncatingIfNeeded: rq(acc, o, zeroPoint: 0, min: 0, max: ceiling))
     }
-  }
-
-  /// Pixel row y: the last conv's accumulators mapped by the thresholds.
-  func pixels(row y: Int) {
-    let n = windows.count - 1
-    let thresholds = model.pixelThresholds
-    for x in 0..<model.preset.frameWidth {
-      pixelRow[x] = thresholds.pixel(accumulator(n + 1, 0, row: y, col: x, weights: model.pixelConv))
-    }
-  }
-
-  /// The accumulator of output channel o at (y, x) of the conv whose input is window s − 1:
-  /// conv1 at the input's resolution, every later conv through a 2x upsample (sub-pixel phases
-  /// when the file carries them).
-  @inline(__always)
-  func accumulator(_ s: Int, _ o: Int, row y: Int, col x: Int, weights layer: Conv3x3Weights) -> Int32 {
-    let input = windows[s - 1]
-    let C = layer.inChannels
-    let zx = input.zeroPoint
-    var acc = layer.bias[o]
     if s == 1 {
-      // Same resolution: kernel row ky reads padded columns x ... x + 2 (3·C contiguous int8).
-      for ky in 0..<3 {
-        let yy = y + ky - 1
-        if yy < 0 || yy >= input.rows { continue }
-        let (product, weightSum) = DotProduct.int8(
-          layer.weights.pointer + (o * 3 + ky) * 3 * C, int8: input.row(yy) + x * C, count: 3 * C)
-        acc = acc &+ product &- zx &* weightSum
-      }
-      return acc
+      sameResolutionConvRow(stage, input: windows[0], zeroPoint: Int32(model.expandZeroPoint), row: y, store)
+    } else {
+      upsampledConvRow(stage, input: windows[s - 1], row: y, cols: output.cols, store)
     }
-    if let phases = model.subPixelPhases[s - 2] {
+  }
+
+  /// conv1: the input's resolution, int8 input with zero point zx. Kernel row ky reads padded
+  /// columns x ... x + 2, 3·C contiguous bytes: acc = bias + Σ_ky (Σ w·x − zx · Σ w).
+  @inline(__always)
+  func sameResolutionConvRow(
+    _ stage: ConvStage, input: RowWindow, zeroPoint zx: Int32, row y: Int, _ store: (Int, Int, Int32) -> Void
+  ) {
+    let C = stage.inChannels
+    let span = 3 * C
+    let first = max(0, 1 - y)
+    let end = min(3, input.rows - y + 1)
+    for x in 0..<input.cols {
+      for o in 0..<stage.outChannels {
+        var acc = stage.bias[o]
+        for ky in first..<end {
+          let row = UnsafePointer(input.row(y + ky - 1).assumingMemoryBound(to: Int8.self)) + x * C
+          let (product, weightSum) = DotProduct.int8(
+            stage.weights + (o * 3 + ky) * span, int8: row, count: span)
+          acc = acc &+ product &- zx &* weightSum
+        }
+        store(x, o, acc)
+      }
+    }
+  }
+
+  /// A conv after a 2x upsample, full-resolution output row y from the unsigned low-resolution
+  /// window: through the sub-pixel phases when the stage has them, else by indexing.
+  @inline(__always)
+  func upsampledConvRow(
+    _ stage: ConvStage, input: RowWindow, row y: Int, cols: Int, _ store: (Int, Int, Int32) -> Void
+  ) {
+    let C = stage.inChannels
+    let O = stage.outChannels
+    func low(_ r: Int) -> UnsafePointer<UInt8> {
+      UnsafePointer(input.row(r).assumingMemoryBound(to: UInt8.self))
+    }
+    if let phases = stage.phases {
       // Phase (py, px): tap row ty reads low-resolution row r + py + ty − 1, padded columns
-      // c + px ... c + px + 1 (2·C contiguous), with int16 taps.
-      let (r, py, c, px) = (y >> 1, y & 1, x >> 1, x & 1)
-      let phase = 2 * py + px
-      for ty in 0..<2 {
-        let yy = r + py + ty - 1
-        if yy < 0 || yy >= input.rows { continue }
-        let (product, weightSum) = DotProduct.int16(
-          phases.weights.pointer + ((phase * layer.outChannels + o) * 2 + ty) * 2 * C,
-          int8: input.row(yy) + (c + px) * C, count: 2 * C)
-        acc = acc &+ product &- zx &* weightSum
+      // c + px ... c + px + 1 (2·C contiguous bytes), with int16 taps.
+      let (r, py) = (y >> 1, y & 1)
+      let firstTap = r + py - 1 < 0 ? 1 : 0
+      let endTap = r + py >= input.rows ? 1 : 2
+      let rows = (low(r + py - 1), low(r + py))
+      for x in 0..<cols {
+        let (c, px) = (x >> 1, x & 1)
+        let phase = 2 * py + px
+        for o in 0..<O {
+          var acc = stage.bias[o]
+          for ty in firstTap..<endTap {
+            let w = phases + ((phase * O + o) * 2 + ty) * 2 * C
+            acc &+= DotProduct.int16(w, uint8: (ty == 0 ? rows.0 : rows.1) + (c + px) * C, count: 2 * C)
+          }
+          store(x, o, acc)
+        }
       }
-      return acc
+      return
     }
-    // Upsample by indexing: full-resolution (yy, xx) reads low-resolution (yy >> 1, xx >> 1).
-    for ky in 0..<3 {
-      let yy = y + ky - 1
-      if yy < 0 || yy >= 2 * input.rows { continue }
-      let row = input.row(yy >> 1)
-      for kx in 0..<3 {
-        let column = ((x + kx - 1) >> 1) + 1
-        let (product, weightSum) = DotProduct.int8(
-          layer.weights.pointer + ((o * 3 + ky) * 3 + kx) * C, int8: row + column * C, count: C)
-        acc = acc &+ product &- zx &* weightSum
+    // Upsample by indexing: full-resolution (yy, xx) reads low-resolution (yy >> 1, xx >> 1);
+    // kernel row ky is valid while 0 ≤ y + ky − 1 < 2·rows.
+    let first = max(0, 1 - y)
+    let end = min(3, 2 * input.rows - y + 1)
+    let rows = (low((y - 1) >> 1), low(y >> 1), low((y + 1) >> 1))
+    for x in 0..<cols {
+      let c0 = (((x - 1) >> 1) + 1) * C
+      let c1 = ((x >> 1) + 1) * C
+      let c2 = (((x + 1) >> 1) + 1) * C
+      for o in 0..<O {
+        var acc = stage.bias[o]
+        for ky in first..<end {
+          let row = ky == 0 ? rows.0 : (ky == 1 ? rows.1 : rows.2)
+          let w = stage.weights + (o * 3 + ky) * 3 * C
+          acc &+= DotProduct.int8(w, uint8: row + c0, count: C)
+          acc &+= DotProduct.int8(w + C, uint8: row + c1, count: C)
+          acc &+= DotProduct.int8(w + 2 * C, uint8: row + c2, count: C)
+        }
+        store(x, o, acc)
       }
     }
-    return acc
   }
 }

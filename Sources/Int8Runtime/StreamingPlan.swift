@@ -92,7 +92,7 @@ public struct StreamingPlan: Sendable {
     let stepEnd = cursor
     cursor = shared
     let b = p.bottleneckShape
-    add("decoder.dense.row", b[1] * b[2], .frame, "\(b[1]) × \(b[2]) int8")
+    add("decoder.dense.row", b[1] * b[2], .frame, "\(b[1]) × \(b[2]) uint8 (x − zero point)")
     let window = StreamingPlan.sameResolutionWindow
     add(
       "decoder.expand.rows", window * (b[1] + 2) * p.decoderExpand, .frame,
@@ -100,7 +100,9 @@ public struct StreamingPlan: Sendable {
     var cols = b[1]
     for (i, width) in p.decoderChannels.enumerated() {
       let w = StreamingPlan.upsampledWindow
-      add("decoder.conv\(i + 1).rows", w * (cols + 2) * width, .frame, "\(w) × \(cols + 2) × \(width) int8")
+      add(
+        "decoder.conv\(i + 1).rows", w * (cols + 2) * width, .frame,
+        "\(w) × \(cols + 2) × \(width) uint8 (x − zero point)")
       cols *= 2
     }
     add("pixels.row", p.frameWidth, .frame, "\(p.frameWidth) uint8")

@@ -38,6 +38,27 @@ public struct SubPixelPhaseWeights {
     }
   }
 
+  /// One phase tap: the sum of the 3x3 taps that phase `phase`'s tap (ty, tx) covers, for output
+  /// channel o and input channel i.
+  @inlinable
+  public static func tapSum(of conv: Conv3x3Weights, phase: Int, _ o: Int, ty: Int, tx: Int, _ i: Int)
+    -> Int16
+  {
+    var sum: Int16 = 0
+    for ky in taps(phase: phase >> 1, tap: ty) {
+      for kx in taps(phase: phase & 1, tap: tx) {
+        sum += Int16(conv.weights[((o * 3 + ky) * 3 + kx) * conv.inChannels + i])
+      }
+    }
+    return sum
+  }
+
+  /// Index of tap (phase, o, ty, tx, i) in file order [4, out, 4, in].
+  @inlinable
+  public static func index(phase: Int, _ o: Int, ty: Int, tx: Int, _ i: Int, out: Int, in cin: Int) -> Int {
+    (((phase * out + o) * 2 + ty) * 2 + tx) * cin + i
+  }
+
   /// The phase weights of a 3x3 conv, in file order [4, out, 4, in] (what the quantizer writes).
   public static func make(from conv: Conv3x3Weights) -> [Int16] {
     let (cout, cin) = (conv.outChannels, conv.inChannels)
@@ -47,13 +68,8 @@ public struct SubPixelPhaseWeights {
         for ty in 0..<2 {
           for tx in 0..<2 {
             for i in 0..<cin {
-              var sum: Int16 = 0
-              for ky in taps(phase: phase >> 1, tap: ty) {
-                for kx in taps(phase: phase & 1, tap: tx) {
-                  sum += Int16(conv.weights[((o * 3 + ky) * 3 + kx) * cin + i])
-                }
-              }
-              out[(((phase * cout + o) * 2 + ty) * 2 + tx) * cin + i] = sum
+              out[index(phase: phase, o, ty: ty, tx: tx, i, out: cout, in: cin)] = tapSum(
+                of: conv, phase: phase, o, ty: ty, tx: tx, i)
             }
           }
         }

@@ -33,6 +33,8 @@ public enum Quantizer {
     public var starts: Int? = nil
     public var evaluationLatents = 400
     public var evaluationSteps = 300
+    /// Also store the exact sub-pixel form of the convs after an upsample (`addSubPixelForm`).
+    public var subPixel = false
     public init(method: CalibrationMethod = .percentile(CalibrationMethod.defaultPercentile)) {
       self.method = method
     }
@@ -150,6 +152,7 @@ public enum Quantizer {
     where key.hasPrefix("provenance.") || key.hasPrefix("generation.") || key == "sequence.mode" {
       conversion.writer.metadata[key] = value
     }
+    if options.subPixel { try conversion.addSubPixelForm() }
     conversion.writer.metadata["quant.calibration"] =
       "\(realCount) real + \(sampled.count) sampled latents; \(clipsOut.count) windows of \(length) steps"
     // Evaluation: frames calibration never saw.
