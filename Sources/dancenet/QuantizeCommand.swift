@@ -40,7 +40,10 @@ struct QuantizeCommand: ParsableCommand {
   @Option(help: "Store only the first N start latents (default: all the float model has).")
   var starts: Int?
   @Flag(
-    help: "Also store the exact sub-pixel form of the convs after an upsample (int16 phase taps): 4/9 of the decoder's multiply-accumulates for the same frames, and a larger file."
+    help: """
+      Also store the exact sub-pixel form of the convs after an upsample (int16 phase taps): \
+      4/9 of the decoder's multiply-accumulates for the same frames, and a larger file.
+      """
   )
   var subPixel = false
   @Option(help: "Where to write the int8 model (default: MODELDIR/model-int8.dnm).") var out: String?
