@@ -15,19 +15,19 @@
 /// Worked example, the tiny preset (120 × 208, latent 32, LSTM 2 × 64, dense 64, 5 mixtures,
 /// bottleneck 15 × 26 × 8, expand 32, convs 16, 16, 16):
 /// ```text
-/// buffer                        bytes  lifetime
-/// lstm.h                          256  run        2 layers × 64 units, int16
-/// lstm.c                          256  run
-/// latent                           64  run        the current latent, int16
-/// lstm.h_next                     128  step       one layer's new h
-/// sequence.dense.output           128  step
-/// mdn.logits                       20  step
-/// decoder.dense.row               208  frame      26 × 8, one bottleneck row
-/// decoder.expand.rows           2,688  frame      3 × 28 × 32
-/// decoder.conv1.rows              896  frame      2 × 28 × 16
-/// decoder.conv2.rows            1,728  frame      2 × 54 × 16
-/// decoder.conv3.rows            3,392  frame      2 × 106 × 16
-/// pixels.row                      208  frame
+/// buffer                  offset  bytes  lifetime
+/// lstm.h                       0    256  run      2 layers × 64 units, int16
+/// lstm.c                     256    256  run
+/// latent                     512     64  run      the current latent, int16
+/// lstm.h_next                576    128  step     one layer's new h
+/// sequence.dense.output      704    128  step
+/// mdn.logits                 832     20  step
+/// decoder.dense.row          576    208  frame    26 × 8, one bottleneck row (uint8: x − zero point)
+/// decoder.expand.rows        784  2,688  frame    3 × 28 × 32 int8
+/// decoder.conv1.rows       3,472    896  frame    2 × 28 × 16 (uint8: x − zero point)
+/// decoder.conv2.rows       4,368  1,728  frame    2 × 54 × 16
+/// decoder.conv3.rows       6,096  3,392  frame    2 × 106 × 16
+/// pixels.row               9,488    208  frame    total 9,696
 /// ```
 /// Each buffer starts on a 16-byte boundary; step and frame buffers overlap; `totalBytes` is the
 /// end of the last one.

@@ -14,6 +14,11 @@ import Trainer
 /// decoder.conv1.weights          i8    16x3x3x32       4,608
 /// ...
 /// decoder.dense: input scale 0.000244 zero point 0; output int8, relu, scale 0.0213 zero point -128
+/// ...
+/// streaming arena: 9,696 bytes (StreamingPlan; step and frame buffers share memory)
+/// buffer                   offset    bytes  lifetime  holds
+/// lstm.h                        0      256  run       2 × 64 int16
+/// ...
 /// ```
 enum ModelInspection {
   static func path(_ folderOrFile: String) -> String {
@@ -59,6 +64,26 @@ enum ModelInspection {
       for key in metadata.keys.sorted() where !key.hasPrefix("quant.layer.") && !key.hasPrefix("preset.") {
         Swift.print("\(key) = \(metadata[key]!)")
       }
+      if c.kind == .int8Model, let preset = try? Int8Model(c).preset {
+        Swift.print("")
+        printPlan(StreamingPlan(preset: preset))
+      }
+    }
+  }
+
+  /// The streaming runtime's arena: each buffer, its offset, size and lifetime, and the total.
+  static func printPlan(_ plan: StreamingPlan) {
+    func left(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }
+    func right(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
+    Swift.print(
+      "streaming arena: \(LayerTable.grouped(plan.totalBytes)) bytes (StreamingPlan; "
+        + "step and frame buffers share memory)")
+    let width = max(24, plan.buffers.map(\.name.count).max() ?? 0)
+    Swift.print(left("buffer", width) + right("offset", 8) + right("bytes", 9) + "  lifetime  holds")
+    for b in plan.buffers {
+      Swift.print(
+        left(b.name, width) + right(LayerTable.grouped(b.offset), 8) + right(LayerTable.grouped(b.bytes), 9)
+          + "  " + left(b.lifetime.label, 8) + "  " + b.contents)
     }
   }
 }
