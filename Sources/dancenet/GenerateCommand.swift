@@ -12,7 +12,8 @@ import Trainer
 ///
 /// ```text
 /// $ dancenet generate --model models/tiny --frames 250 --seed 1 | ffmpeg -f yuv4mpegpipe -i - dance.mp4
-/// generate: 250 int8 frames (pi-temperature 65536/65536, sigma-temperature 65536/65536) -> stdout (y4m, 208x120, 25 fps)
+/// generate: 250 int8 frames (int8 runtime, pi-temperature 19661/65536, sigma-temperature
+///   65536/65536) -> stdout (y4m, 208x120, 25 fps)
 /// $ dancenet generate --model models/tiny --float --frames 100 --seed 1 --out dance   # dance/1.png ...
 /// ```
 struct GenerateCommand: ParsableCommand {
