@@ -83,7 +83,10 @@ let package = Package(
     // MARK: - Tests (one target per module, Swift Testing; shared helpers in TestSupport)
     .target(
       name: "TestSupport", dependencies: ["Trainer", "FloatRandom", "FileAccess"], path: "Tests/TestSupport"),
-    .testTarget(name: "Int8RuntimeTests", dependencies: ["Int8Runtime"]),
+    // Test-only: malloc & co. forwarded to glibc with per-thread allocation counts (only
+    // Int8RuntimeTests uses it; the interposed allocator behaves as glibc's for everyone else).
+    .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
+    .testTarget(name: "Int8RuntimeTests", dependencies: ["Int8Runtime", "AllocationCounter"]),
     .testTarget(name: "FileAccessTests", dependencies: ["FileAccess", "TestSupport"]),
     .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "FileAccess"]),
     .testTarget(

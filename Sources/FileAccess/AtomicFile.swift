@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 // MARK: - AtomicFile
 
@@ -66,43 +65,11 @@ public enum AtomicFile {
     if let failure { throw failure }
   }
 
-  /// Writes `buffer` to `path` through a temporary file in the same folder, fsync and a rename.
+  /// Writes `buffer` to `path` through a temporary file in the same folder, fsync and a rename
+  /// (an `AtomicFileWriter` in one call).
   public static func write(_ buffer: UnsafeRawBufferPointer, to path: String) throws(FileIOError) {
-    let slash = path.lastIndex(of: "/")
-    let folder = slash.map { String(path[...$0]) } ?? ""
-    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-    guard !name.isEmpty else { throw .cannotWrite(path, "path names a folder") }
-
-    let serial = counter.add(1, ordering: .relaxed).newValue
-    let temp = folder + "." + name + ".tmp-\(getpid())-\(serial)"
-    let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw .cannotWrite(path, systemErrorText()) }
-
-    var written = 0
-    var failure: String? = nil
-    while written < buffer.count && failure == nil {
-      let n = Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
-      if n < 0 {
-        if errno != EINTR { failure = systemErrorText() }
-      } else {
-        written += n
-      }
-    }
-    if failure == nil, fsync(fd) != 0 { failure = "cannot flush to disk: " + systemErrorText() }
-    if close(fd) != 0, failure == nil { failure = systemErrorText() }
-    if failure == nil, rename(temp, path) != 0 { failure = "cannot rename into place: " + systemErrorText() }
-    if let failure {
-      unlink(temp)
-      throw .cannotWrite(path, failure)
-    }
-    // Make the rename itself durable; a folder that cannot be synced does not harm the file.
-    let dirfd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    if dirfd >= 0 {
-      _ = fsync(dirfd)
-      close(dirfd)
-    }
+    let writer = try AtomicFileWriter(path: path)
+    try writer.write(buffer)
+    try writer.commit()
   }
-
-  /// Numbers temporary files within this process.
-  private static let counter = Atomic<Int>(0)
 }

@@ -22,6 +22,17 @@ public enum ContainerFile {
     }
   }
 
+  /// What the container at `path` holds (float model, checkpoint, int8 model), after the same
+  /// checks as `read`: `ContainerFile.kind(at: "models/tiny/model-int8.dnm")` is `.int8Model`.
+  public static func kind(at path: String) throws(FileIOError) -> ContainerKind {
+    let file = try MappedFile(path: path)
+    return try withExtendedLifetime(file) { () throws(FileIOError) -> ContainerKind in
+      do throws(ContainerError) { return try TensorContainer(file.bytes).kind } catch {
+        throw FileIOError(path: path, error.message)
+      }
+    }
+  }
+
   /// The same for bytes in memory (copied once into 16-byte aligned storage); `source` names
   /// them in messages.
   public static func read<R>(

@@ -38,19 +38,50 @@ public enum DancenetProcess {
 
   /// Runs `dancenet` with `arguments`; returns (exit status, stdout, stderr).
   public static func run(_ arguments: [String]) throws -> (Int32, String, String) {
+    let r = try runCapturingBytes(arguments)
+    return (r.status, String(decoding: r.stdout, as: UTF8.self), r.stderr)
+  }
+
+  /// Runs `dancenet` with `arguments`; returns (exit status, stdout bytes, stderr). `stdout`,
+  /// when given, replaces the captured pipe (e.g. /dev/full); the bytes are then empty.
+  public static func runCapturingBytes(
+    _ arguments: [String], stdout: FileHandle? = nil
+  ) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
+    try launch(arguments, stdout: stdout) { $0.readDataToEndOfFile() }
+  }
+
+  /// Runs `dancenet`, reads the first `keep` bytes of its stdout and closes the pipe, as
+  /// `| head -c KEEP` does; returns (exit status, the bytes read, stderr).
+  public static func runClosingStdout(
+    _ arguments: [String], after keep: Int
+  ) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
+    try launch(arguments, stdout: nil) { out in
+      var kept = Data()
+      while kept.count < keep {
+        let chunk = out.readData(ofLength: keep - kept.count)
+        if chunk.isEmpty { break }
+        kept.append(chunk)
+      }
+      try out.close()
+      return kept
+    }
+  }
+
+  /// Starts the process with stdout to `stdout` or a pipe that `read` drains, then reads
+  /// stderr to its end and waits.
+  private static func launch(
+    _ arguments: [String], stdout: FileHandle?, read: (FileHandle) throws -> Data
+  ) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
     let process = Process()
     process.executableURL = try dancenetBinary()
     process.arguments = arguments
     let out = Pipe(), err = Pipe()
-    process.standardOutput = out
+    process.standardOutput = stdout ?? out
     process.standardError = err
     try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let outData = stdout == nil ? try read(out.fileHandleForReading) : Data()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return (
-      process.terminationStatus, String(decoding: outData, as: UTF8.self),
-      String(decoding: errData, as: UTF8.self)
-    )
+    return (process.terminationStatus, [UInt8](outData), String(decoding: errData, as: UTF8.self))
   }
 }
