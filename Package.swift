@@ -115,6 +115,6 @@ let package = Package(
         "TestSupport",
       ]),
     .testTarget(
-      name: "CLITests", dependencies: ["dancenet", "ImageIO", "FileAccess", "TestSupport"]),
+      name: "CLITests", dependencies: ["dancenet", "Int8Runtime", "ImageIO", "FileAccess", "TestSupport"]),
   ]
 )

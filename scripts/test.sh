@@ -16,6 +16,6 @@ swift test --skip-build
 bash scripts/firmware-test.sh
 swift build -c release --build-tests -Xswiftc -enable-testing
 DANCENET_RELEASE_TESTS=1 swift test -c release --skip-build --filter TinyOverfitTests
-DANCENET_RELEASE_TESTS=1 swift test -c release --skip-build --filter StreamingPaperTests
+DANCENET_RELEASE_TESTS=1 swift test -c release --skip-build --filter "StreamingPaperTests|StreamingAllocationTests"
 # alone in its process: eval sets OpenBLAS's process-wide thread count (BLASThreads)
 DANCENET_RELEASE_TESTS=1 swift test -c release --skip-build --filter ShippedModelTests

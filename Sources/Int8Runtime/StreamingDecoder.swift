@@ -47,6 +47,35 @@ struct ConvStage {
   let outputCeiling: Int32
 }
 
+// MARK: - Accumulator stores
+
+/// Where a conv row's finished accumulators go (a generic parameter rather than a closure, so
+/// that even an unoptimised build allocates no closure context per row).
+protocol AccumulatorStore {
+  func callAsFunction(_ x: Int, _ o: Int, _ acc: Int32)
+}
+
+/// A relu conv's outputs into its window row, as u = clamp(scaled, 0, 127 − zy).
+struct ReluRowStore: AccumulatorStore {
+  let out: UnsafeMutablePointer<UInt8>
+  let channels: Int
+  let requantization: RowRequantization
+  let ceiling: Int32
+
+  @inline(__always) func callAsFunction(_ x: Int, _ o: Int, _ acc: Int32) {
+    out[x * channels + o] = UInt8(
+      truncatingIfNeeded: requantization(acc, o, zeroPoint: 0, min: 0, max: ceiling))
+  }
+}
+
+/// The pixel conv's accumulators through the thresholds into the pixel row.
+struct PixelRowStore: AccumulatorStore {
+  let out: UnsafeMutablePointer<UInt8>
+  let thresholds: PixelThresholds
+
+  @inline(__always) func callAsFunction(_ x: Int, _ o: Int, _ acc: Int32) { out[x] = thresholds.pixel(acc) }
+}
+
 // MARK: - StreamingDecoder
 
 /// The decoder, row by row, inside the arena (docs/INT8.md for every operation; `StreamingPlan`
@@ -127,7 +156,7 @@ struct StreamingDecoder {
   /// Decodes one latent (latent format) and hands each pixel row, top to bottom, to `emit`.
   func decode(latent z: UnsafePointer<Int16>, _ emit: (Int, UnsafeBufferPointer<UInt8>) -> Void) {
     // The frame buffers share memory with the step's buffers: pad afresh (a few hundred bytes).
-    for w in windows { w.fillPadding() }
+    for s in 0..<windows.count { windows[s].fillPadding() }
     // produced[s]: rows of stage s computed so far (stage 0 = decoder.expand, s = conv s).
     var produced = InlineArray<7, Int>(repeating: 0)
     let n = windows.count - 1
@@ -135,10 +164,9 @@ struct StreamingDecoder {
     let thresholds = model.pixelThresholds
     for y in 0..<model.preset.frameHeight {
       ensure(stage: n, through: min((y + 1) >> 1, windows[n].rows - 1), latent: z, produced: &produced)
-      let pixels = pixelRow
-      upsampledConvRow(stages[n], input: windows[n], row: y, cols: width) { x, _, acc in
-        pixels[x] = thresholds.pixel(acc)
-      }
+      upsampledConvRow(
+        stages[n], input: windows[n], row: y, cols: width,
+        PixelRowStore(out: pixelRow, thresholds: thresholds))
       emit(y, UnsafeBufferPointer(start: pixelRow, count: width))
     }
   }
@@ -204,9 +232,7 @@ struct StreamingDecoder {
     let O = stage.outChannels
     let ceiling = stage.outputCeiling
     guard let rq = stage.requantization else { preconditionFailure("conv stages requantise") }
-    let store = { (x: Int, o: Int, acc: Int32) in
-      out[x * O + o] = UInt8(truncatingIfNeeded: rq(acc, o, zeroPoint: 0, min: 0, max: ceiling))
-    }
+    let store = ReluRowStore(out: out, channels: O, requantization: rq, ceiling: ceiling)
     if s == 1 {
       sameResolutionConvRow(stage, input: windows[0], zeroPoint: Int32(model.expandZeroPoint), row: y, store)
     } else {
@@ -218,7 +244,7 @@ struct StreamingDecoder {
   /// columns x ... x + 2, 3·C contiguous bytes: acc = bias + Σ_ky (Σ w·x − zx · Σ w).
   @inline(__always)
   func sameResolutionConvRow(
-    _ stage: ConvStage, input: RowWindow, zeroPoint zx: Int32, row y: Int, _ store: (Int, Int, Int32) -> Void
+    _ stage: ConvStage, input: RowWindow, zeroPoint zx: Int32, row y: Int, _ store: some AccumulatorStore
   ) {
     let C = stage.inChannels
     let span = 3 * C
@@ -242,7 +268,7 @@ struct StreamingDecoder {
   /// window: through the sub-pixel phases when the stage has them, else by indexing.
   @inline(__always)
   func upsampledConvRow(
-    _ stage: ConvStage, input: RowWindow, row y: Int, cols: Int, _ store: (Int, Int, Int32) -> Void
+    _ stage: ConvStage, input: RowWindow, row y: Int, cols: Int, _ store: some AccumulatorStore
   ) {
     let C = stage.inChannels
     let O = stage.outChannels

@@ -18,7 +18,8 @@ enum StreamingSequence {
   ) {
     let U = model.preset.lstmUnits
     var input = x
-    for (l, layer) in model.lstms.enumerated() {
+    for l in 0..<model.lstms.count {
+      let layer = model.lstms[l]
       let hl = h + l * U
       let cl = c + l * U
       for u in 0..<U {

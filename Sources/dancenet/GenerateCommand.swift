@@ -126,21 +126,24 @@ struct GenerateCommand: ParsableCommand {
   }
 
   /// Checks the generator's arena plan against --budget before any output: a plan over budget
-  /// is one line and exit code 2. `planBytes` is nil for a generator without an arena plan (the
+  /// is one line and exit code 2. `plan` is nil for a generator without an arena plan (the
   /// reference integer generator, the float generator): then a given budget is only reported.
-  func enforceBudget(_ budget: Int?, planBytes: Int?, generatorName: String) throws {
+  func enforceBudget(_ budget: Int?, plan: StreamingPlan?, generatorName: String) throws {
     guard let budget else { return }
-    guard let planBytes else {
+    guard let plan else {
       CLI.printError(
         "generate: note: the \(generatorName) plans no arena; --budget \(LayerTable.grouped(budget)) is not checked"
       )
       return
     }
-    if let problem = ArenaBudget.problem(planBytes: planBytes, budget: budget) {
+    if let problem = plan.refusal(budget: budget) {
       CLI.printError("dancenet: \(model): \(problem)")
-      throw ExitCode(ArenaBudget.overBudgetExitCode)
+      throw ExitCode(Self.overBudgetExitCode)
     }
   }
+
+  /// The exit code of an arena plan over --budget (1 is every other failure).
+  static let overBudgetExitCode: Int32 = 2
 
   /// Runs the frame loop `body` and finishes `output`; returns where the frames went. A reader
   /// that closed the stream still gets the contact sheet of the frames so far, then the run ends
@@ -157,7 +160,7 @@ struct GenerateCommand: ParsableCommand {
 
   func runFloat(_ choice: GenerateModelChoice, budget: Int?) throws {
     let dance = try FloatDance.load(from: choice.path)
-    try enforceBudget(budget, planBytes: nil, generatorName: "float generator")
+    try enforceBudget(budget, plan: nil, generatorName: "float generator")
     let chosen = temperatures.resolved(dance.defaultTemperatures)
     let p = dance.file.preset
     let output = try openOutput(choice, width: p.frameWidth, height: p.frameHeight)
@@ -175,29 +178,61 @@ struct GenerateCommand: ParsableCommand {
 
   // MARK: - Integer
 
-  /// The int8 model through the reference integer generator: temperatures as Q16.
+  /// The int8 model through the streaming runtime (the default: one planned arena, rows straight
+  /// into the output) or the reference integer generator (`--reference`): temperatures as Q16.
   func runInt8(_ choice: GenerateModelChoice, budget: Int?) throws {
     let file = try Int8ModelFile(path: choice.path)
     let q16 = { (t: Double) in UInt32((t * 65536).rounded()) }
     let options = Int8Generator.Options(
       start: start, piTemperatureQ16: temperatures.piTemp.map(q16) ?? file.defaultPiTemperatureQ16,
       sigmaTemperatureQ16: temperatures.sigmaTemp.map(q16) ?? file.defaultSigmaTemperatureQ16)
-    var generator: Int8Generator
-    do { generator = try Int8Generator(model: file.model, seed: seed, options: options) } catch {
+    let p = file.model.preset
+    let name: String
+    let place: String
+    do {
+      if choice.generator == .reference {
+        name = "reference integer generator"
+        var generator = try Int8Generator(model: file.model, seed: seed, options: options)
+        try enforceBudget(budget, plan: nil, generatorName: name)
+        let output = try openOutput(choice, width: p.frameWidth, height: p.frameHeight)
+        var pixels = [UInt8](repeating: 0, count: p.pixelsPerFrame)
+        place = try writeFrames(to: output) {
+          for _ in 0..<frames {
+            pixels.withUnsafeMutableBufferPointer { generator.nextFrame(into: $0) }
+            try pixels.withUnsafeBufferPointer { try output.write(frame: $0) }
+          }
+        }
+      } else {
+        let plan = StreamingPlan(preset: p)
+        name = "int8 runtime, arena \(LayerTable.grouped(plan.totalBytes)) bytes"
+        try enforceBudget(budget, plan: plan, generatorName: name)
+        let arena = UnsafeMutableRawBufferPointer.allocate(
+          byteCount: plan.totalBytes, alignment: StreamingPlan.alignment)
+        defer { arena.deallocate() }
+        var generator = try StreamingGenerator(model: file.model, seed: seed, options: options, arena: arena)
+        let output = try openOutput(choice, width: p.frameWidth, height: p.frameHeight)
+        var sink = OutputRowSink(output: output)
+        place = try writeFrames(to: output) {
+          for _ in 0..<frames {
+            output.beginFrame()
+            generator.nextFrame(&sink)
+            try output.endFrame()
+          }
+        }
+      }
+    } catch let error as Int8ModelError {
       throw FileIOError(path: choice.path, error.description)
     }
-    try enforceBudget(budget, planBytes: nil, generatorName: "reference integer generator")
-    let p = file.model.preset
-    let output = try openOutput(choice, width: p.frameWidth, height: p.frameHeight)
-    var pixels = [UInt8](repeating: 0, count: p.pixelsPerFrame)
-    let place = try writeFrames(to: output) {
-      for _ in 0..<frames {
-        pixels.withUnsafeMutableBufferPointer { generator.nextFrame(into: $0) }
-        try pixels.withUnsafeBufferPointer { try output.write(frame: $0) }
-      }
-    }
     CLI.printError(
-      "generate: \(frames) int8 frames (\(choice.generator == .reference ? "reference integer generator" : "int8 runtime"), pi-temperature \(options.piTemperatureQ16)/65536, "
+      "generate: \(frames) int8 frames (\(name), pi-temperature \(options.piTemperatureQ16)/65536, "
         + "sigma-temperature \(options.sigmaTemperatureQ16)/65536) -> \(place)")
   }
+}
+
+// MARK: - OutputRowSink
+
+/// The streaming runtime's rows straight into the frame output.
+struct OutputRowSink: FrameRowSink {
+  let output: FrameOutput
+  mutating func take(row y: Int, pixels: UnsafeBufferPointer<UInt8>) { output.append(row: pixels) }
 }

@@ -17,8 +17,6 @@ import Trainer
 /// | `--reference` | the reference integer generator (`Int8Generator`) | the same |
 /// | `--float` | the float reference generator (`FloatDance`) | MODELDIR/model.dnm or FILE.dnm |
 ///
-/// Until the streaming runtime lands, the int8 runtime is the reference integer generator.
-///
 /// ```swift
 /// let c = try GenerateModelChoice(model: "models/tiny", float: false, reference: false, int8: false)
 /// c.generator            // .int8Runtime

@@ -26,13 +26,4 @@ import Testing
       #expect(throws: ByteCount.Invalid(description: line)) { try ByteCount.parse(text, flag: "--budget") }
     }
   }
-
-  @Test func arenaPlanOverBudgetIsOneLine() {
-    #expect(
-      ArenaBudget.problem(planBytes: 183_296, budget: 131_072)
-        == "needs 183,296 bytes of arena; the budget is 131,072")
-    #expect(ArenaBudget.problem(planBytes: 131_072, budget: 131_072) == nil)
-    #expect(ArenaBudget.problem(planBytes: 1, budget: 1 << 20) == nil)
-    #expect(ArenaBudget.overBudgetExitCode == 2)
-  }
 }

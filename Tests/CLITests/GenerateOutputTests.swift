@@ -1,4 +1,5 @@
 import Foundation
+import Int8Runtime
 import TestSupport
 import Testing
 
@@ -105,12 +106,33 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: folder + "/o"))
   }
 
-  @Test func budgetIsParsedAndNotedForTheReferenceGenerator() throws {
+  @Test func budgetIsNotedForTheReferenceGenerator() throws {
     let r = try DancenetProcess.runCapturingBytes(
-      ["generate", "--model", Self.tiny, "--frames", "1", "--budget", "128K", "--format", "raw"])
+      [
+        "generate", "--model", Self.tiny, "--reference", "--frames", "1", "--budget", "128K", "--format",
+        "raw",
+      ])
     #expect(r.status == 0)
     #expect(r.stderr.contains("--budget 131,072 is not checked"), "stderr: \(r.stderr)")
     #expect(r.stdout.count == Self.pixels)
+  }
+
+  /// The int8 runtime's arena plan (tiny: 9,696 bytes) against --budget: the plan itself is
+  /// accepted, one byte less is refused in one line with exit code 2 before any output.
+  @Test func theArenaPlanIsCheckedAgainstTheBudget() throws {
+    let plan = StreamingPlan(preset: .tiny).totalBytes
+    let fits = try DancenetProcess.runCapturingBytes(
+      ["generate", "--model", Self.tiny, "--frames", "1", "--budget", "\(plan)", "--format", "raw"])
+    #expect(fits.status == 0, "stderr: \(fits.stderr)")
+    #expect(fits.stdout.count == Self.pixels)
+    let over = try DancenetProcess.runCapturingBytes(
+      ["generate", "--model", Self.tiny, "--frames", "1", "--budget", "\(plan - 1)", "--format", "raw"])
+    #expect(over.status == 2)
+    #expect(over.stdout.isEmpty)
+    #expect(
+      over.stderr
+        == "dancenet: \(Self.tiny): needs \(GroupedDigits(plan)) bytes of arena; the budget is \(GroupedDigits(plan - 1))\n"
+    )
   }
 
   @Test(arguments: [

@@ -91,3 +91,48 @@ private func allocations(_ body: () -> Void) -> UInt64 {
     }
   }
 }
+
+// MARK: - The streaming generator allocates nothing after load
+
+/// After a warm-up frame, the streaming generator's frames make no heap allocation at all. The
+/// release pass (scripts/test.sh, DANCENET_RELEASE_TESTS=1) runs the 1,000 frames; a
+/// debug build, a hundred times slower, runs 5.
+@Suite struct StreamingAllocationTests {
+  static let frames = ProcessInfo.processInfo.environment["DANCENET_RELEASE_TESTS"] == "1" ? 1000 : 5
+
+  @Test(arguments: [false, true])
+  func streamingFramesAllocateNothing(stateless: Bool) throws {
+    var synthetic = SyntheticInt8Model()
+    if stateless { synthetic.builder.metadata["sequence.mode"] = "stateless" }
+    let bytes = AlignedBytes(synthetic.builder.bytes())
+    try withExtendedLifetime(bytes) {
+      let model = try Int8Model(bytes.buffer)
+      let plan = StreamingPlan(preset: model.preset)
+      let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: plan.totalBytes, alignment: 16)
+      defer { arena.deallocate() }
+      var generator = try StreamingGenerator(model: model, seed: 5, arena: arena)
+      var sink = ChecksumRowSink()
+      generator.nextFrame(&sink)  // warm-up
+      let frames = Self.frames  // read outside the count: the first read builds the environment
+      let count = allocations {
+        for _ in 0..<frames { generator.nextFrame(&sink) }
+      }
+      #expect(count == 0, "\(count) allocations in \(frames) frames")
+      #expect(sink.rows == (frames + 1) * model.preset.frameHeight)
+    }
+  }
+}
+
+/// Counts rows and sums pixels without allocating.
+private struct ChecksumRowSink: FrameRowSink {
+  var rows = 0
+  var sum: UInt64 = 0
+  mutating func take(row y: Int, pixels: UnsafeBufferPointer<UInt8>) {
+    rows += 1
+    var i = 0
+    while i < pixels.count {
+      sum &+= UInt64(pixels[i])
+      i += 1
+    }
+  }
+}
