@@ -76,18 +76,37 @@ public enum DanceEvaluation {
     try BLASThreads.singleThreaded {
       try evaluate(
         modelPath: modelPath, dataset: dataset, options: options, outputFolder: outputFolder,
-        observer: observer)
+        observer: observer
+      ).float
+    }
+  }
+
+  /// The float evaluation, then the int8 dance beside the float one (`Int8DanceComparison`,
+  /// written as int8-report.md and int8-report.json, with int8-generated.png and
+  /// int8-departure.png) on the same seeds and temperatures.
+  public static func run(
+    modelPath: String, int8: Int8ModelFile, dataset: FrameDataset, options: Options,
+    int8Options: Int8DanceComparison.Options, outputFolder: String, observer: PhaseObserver = .silent
+  ) throws -> (float: EvalReport, int8: Int8DanceComparison) {
+    try BLASThreads.singleThreaded {
+      let (float, compared) = try evaluate(
+        modelPath: modelPath, dataset: dataset, options: options, outputFolder: outputFolder,
+        observer: observer, int8: (int8, int8Options))
+      guard let compared else { preconditionFailure("an int8 model gives an int8 comparison") }
+      return (float, compared)
     }
   }
 
   static func evaluate(
     modelPath: String, dataset: FrameDataset, options: Options, outputFolder: String,
-    observer: PhaseObserver
-  ) throws -> EvalReport {
+    observer: PhaseObserver, int8: (file: Int8ModelFile, options: Int8DanceComparison.Options)? = nil
+  ) throws -> (float: EvalReport, int8: Int8DanceComparison?) {
     if let e = options.problem { throw EvaluationError("eval options: \(e)") }
+    if let e = int8?.options.problem { throw EvaluationError("eval options: \(e)") }
     let file = try FloatModelFile.load(from: modelPath)
     let dance = try FloatDance(model: file, path: modelPath)
     let preset = file.preset
+    if let int8 { try Int8DanceComparison.checkMatches(int8.file, float: file, path: modelPath) }
     let heldOutClips = try heldOutFrames(file, dataset: dataset, modelPath: modelPath)
     let heldOut = heldOutClips.flatMap { $0 }
     guard heldOut.count >= 2 else {
@@ -120,10 +139,7 @@ public enum DanceEvaluation {
     guard dance.startCount > 0 else { throw EvaluationError("\(modelPath): stores no start latents") }
     let real = normalized.map { $0.map { $0.map(Double.init) } }
     let realSteps = try PixelChange.stepChanges(heldOutClips.map { $0.map(PixelPlane.init) })
-    let reference = RealDance(
-      latents: real, velocities: LatentVelocities.velocities(real), pixelSteps: realSteps,
-      jumpThreshold: PixelJumps.threshold(realSteps: realSteps),
-      radius: LoopMeasure.defaultRadius(dimension: preset.latentSize))
+    let reference = RealDance(latents: real, pixelSteps: realSteps, dimension: preset.latentSize)
     let realJumps = reference.jumps(reference.pixelSteps)
 
     // MARK: Temperature sweep
@@ -135,11 +151,7 @@ public enum DanceEvaluation {
         observer.log(
           "eval: sweep pi \(t.pi) sigma \(t.sigma): \(grid.seeds * grid.framesPerSeed) frames")
         let g = try generate(dance, temperatures: t, seeds: seeds, framesPerSeed: grid.framesPerSeed)
-        let m = try reference.measure(g)
-        points.append(
-          .init(
-            temperatures: t, latentFrechet: m.latentFrechet, velocityFrechet: m.velocityFrechet,
-            loop: m.loop, latentSpeed: m.latentSpeed, pixelChange: m.pixelChange, jumps: m.jumps))
+        points.append(try reference.point(g, temperatures: t))
       }
       sweep = TemperatureSweep(
         seeds: seeds, framesPerSeed: grid.framesPerSeed, points: points,
@@ -209,28 +221,42 @@ public enum DanceEvaluation {
       ])
     try AtomicFile.write(Array(report.markdown().utf8), to: out.file("report.md"))
     try AtomicFile.write(Array(try report.json()), to: out.file("report.json"))
-    return report
+
+    // MARK: Int8 dance
+    guard let int8 else { return (report, nil) }
+    let compared = try Int8DanceComparison.measure(
+      float: dance, floatPath: modelPath, int8: int8.file, reference: reference,
+      temperatures: temperatures, seeds: seeds, framesPerSeed: perSeed, options: int8.options,
+      outputFolder: outputFolder, observer: observer)
+    return (report, compared)
   }
 
   // MARK: - Generated dances and their measures
 
   /// Generated clips: one per seed, seed i (0-based) starting from stored start latent
-  /// i × N / seeds; latents in the model's normalised units and the decoded frames.
+  /// i × N / seeds; latents in the model's normalised units and the decoded frames (none when
+  /// not decoded: the pixel measures are then not measured).
   struct GeneratedDance {
     var latents: [[[Double]]]
     var frames: [[GrayImage]]
   }
 
+  /// The stored start latent of seed index i of `seeds`: i × N / seeds.
+  static func start(seedIndex i: Int, seeds: Int, startCount: Int) -> Int { i * startCount / seeds }
+
+  /// The float dance of every seed; N is `startCount` (default: every start the model stores).
   static func generate(
-    _ dance: FloatDance, temperatures: SamplingTemperatures, seeds: [UInt64], framesPerSeed: Int
+    _ dance: FloatDance, temperatures: SamplingTemperatures, seeds: [UInt64], framesPerSeed: Int,
+    startCount: Int? = nil, decode: Bool = true
   ) throws -> GeneratedDance {
     var out = GeneratedDance(latents: [], frames: [])
     for (i, seed) in seeds.enumerated() {
       let z = try dance.latents(
-        frames: framesPerSeed, seed: seed, start: i * dance.startCount / seeds.count,
+        frames: framesPerSeed, seed: seed,
+        start: start(seedIndex: i, seeds: seeds.count, startCount: startCount ?? dance.startCount),
         piTemperature: temperatures.pi, sigmaTemperature: temperatures.sigma)
       out.latents.append(z.map { dance.normalizer.normalize($0).map(Double.init) })
-      out.frames.append(dance.decode(z))
+      if decode { out.frames.append(dance.decode(z)) }
     }
     return out
   }
@@ -242,6 +268,16 @@ public enum DanceEvaluation {
     var pixelSteps: [Double]
     var jumpThreshold: Double?
     var radius: Double
+
+    /// The real dance of held-out latent clips (normalised units, D dimensions) and their pixel
+    /// step changes: jump threshold J from the steps, loop radius by the fixed rule for D.
+    init(latents: [[[Double]]], pixelSteps: [Double], dimension: Int) {
+      self.latents = latents
+      velocities = LatentVelocities.velocities(latents)
+      self.pixelSteps = pixelSteps
+      jumpThreshold = PixelJumps.threshold(realSteps: pixelSteps)
+      radius = LoopMeasure.defaultRadius(dimension: dimension)
+    }
 
     func jumps(_ steps: [Double]) -> PixelJumps.Result {
       jumpThreshold.map { PixelJumps.count(steps, threshold: $0) }
@@ -262,6 +298,14 @@ public enum DanceEvaluation {
         try LoopMeasure.measure(g.latents, radius: radius), LatentVelocities.meanSpeed(g.latents),
         PixelChange.mean(steps), jumps(steps)
       )
+    }
+
+    /// `measure` as one row of measures at the temperatures `g` was generated with.
+    func point(_ g: GeneratedDance, temperatures: SamplingTemperatures) throws -> TemperatureSweep.Point {
+      let m = try measure(g)
+      return TemperatureSweep.Point(
+        temperatures: temperatures, latentFrechet: m.latentFrechet, velocityFrechet: m.velocityFrechet,
+        loop: m.loop, latentSpeed: m.latentSpeed, pixelChange: m.pixelChange, jumps: m.jumps)
     }
   }
 

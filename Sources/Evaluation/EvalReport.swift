@@ -199,33 +199,42 @@ public struct EvalReport: Sendable, Equatable, Codable {
   public static let nonFiniteStrings = (positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
 
   /// The JSON twin: sorted keys, pretty-printed, ending in a newline.
-  public func json() throws -> Data {
+  public func json() throws -> Data { try Self.encodeJSON(self) }
+
+  /// Reads a JSON twin back.
+  public static func decode(json data: Data) throws -> EvalReport {
+    try decodeJSON(EvalReport.self, from: data, name: "evaluation report")
+  }
+
+  /// Any report section by the JSON twin's rules: sorted keys, pretty-printed, non-finite
+  /// numbers as `nonFiniteStrings`, ending in a newline (also `Int8DanceComparison`'s twin).
+  static func encodeJSON<T: Encodable>(_ value: T) throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
     let s = Self.nonFiniteStrings
     encoder.nonConformingFloatEncodingStrategy = .convertToString(
       positiveInfinity: s.positiveInfinity, negativeInfinity: s.negativeInfinity, nan: s.nan)
-    var data = try encoder.encode(self)
+    var data = try encoder.encode(value)
     data.append(0x0A)
     return data
   }
 
-  /// Reads a JSON twin back.
-  public static func decode(json data: Data) throws -> EvalReport {
+  /// Reads what `encodeJSON` wrote; a problem is one line "NAME JSON: ...".
+  static func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data, name: String) throws -> T {
     let decoder = JSONDecoder()
     let s = nonFiniteStrings
     decoder.nonConformingFloatDecodingStrategy = .convertFromString(
       positiveInfinity: s.positiveInfinity, negativeInfinity: s.negativeInfinity, nan: s.nan)
     do {
-      return try decoder.decode(EvalReport.self, from: data)
+      return try decoder.decode(T.self, from: data)
     } catch let DecodingError.dataCorrupted(context) {
-      throw EvaluationError("evaluation report JSON: \(describe(context))")
+      throw EvaluationError("\(name) JSON: \(describe(context))")
     } catch let DecodingError.keyNotFound(key, context) {
-      throw EvaluationError("evaluation report JSON: missing key \(key.stringValue) at \(describe(context))")
+      throw EvaluationError("\(name) JSON: missing key \(key.stringValue) at \(describe(context))")
     } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-      throw EvaluationError("evaluation report JSON: \(describe(context))")
+      throw EvaluationError("\(name) JSON: \(describe(context))")
     } catch {
-      throw EvaluationError("evaluation report JSON: not a valid report")
+      throw EvaluationError("\(name) JSON: not a valid report")
     }
   }
 

@@ -17,19 +17,12 @@ extension EvalReport {
   /// // | PSNR (mean, dB) | 23.4567 |
   /// ```
   public func markdown() -> String {
-    var lines: [String] = []
-    func table(_ header: [String], _ rows: [[String]]) {
-      lines.append("| " + header.joined(separator: " | ") + " |")
-      lines.append("|" + String(repeating: "---|", count: header.count))
-      for r in rows { lines.append("| " + r.joined(separator: " | ") + " |") }
-      lines.append("")
-    }
+    var md = MarkdownLines()
     let t: (Double?) -> String = { Self.text($0) }
     let g = generation, d = dance, q = sequence, v = reconstruction
 
-    lines.append("# dancenet evaluation")
-    lines.append("")
-    table(
+    md.paragraph("# dancenet evaluation")
+    md.table(
       ["input", "value"],
       [
         ["model", "`\(inputs.model)`"], ["data", "`\(inputs.data)`"],
@@ -37,35 +30,29 @@ extension EvalReport {
         ["latent size D", "\(inputs.latentDimension)"],
       ])
 
-    lines.append("## VAE reconstruction")
-    lines.append("")
-    lines.append("On \(v.frames) held-out frames.")
-    lines.append("")
-    table(["measure", "value"], [["PSNR (mean, dB)", t(v.psnrDB)], ["SSIM (mean)", t(v.ssim)]])
+    md.paragraph("## VAE reconstruction")
+    md.paragraph("On \(v.frames) held-out frames.")
+    md.table(["measure", "value"], [["PSNR (mean, dB)", t(v.psnrDB)], ["SSIM (mean)", t(v.ssim)]])
 
-    lines.append("## Sequence model")
-    lines.append("")
-    lines.append(
+    md.paragraph("## Sequence model")
+    md.paragraph(
       "MDN negative log-likelihood of the next latent, nats per step, on \(q.windows) held-out "
         + "windows of \(q.stepsPerWindow) steps (\(q.steps) steps).")
-    lines.append("")
-    table(
+    md.table(
       ["LSTM state", "NLL per step"],
       [
         ["carried through each window (stateful)", t(q.nllPerStepStateful)],
         ["reset before every step (stateless)", t(q.nllPerStepStateless)],
       ])
 
-    lines.append("## Generated dance vs real dance")
-    lines.append("")
+    md.paragraph("## Generated dance vs real dance")
     let seeds = g.seeds.map(String.init).joined(separator: ", ")
-    lines.append(
+    md.paragraph(
       "\(g.frames) generated frames from seeds \(seeds) (\(g.framesPerSeed) frames each), "
         + "pi-temperature \(t(g.piTemperature)), sigma-temperature \(t(g.sigmaTemperature))"
         + (g.temperaturesFromModel ? " (the model's defaults)" : " (chosen for this run)")
         + "; against \(d.realFrames) held-out real frames.")
-    lines.append("")
-    table(
+    md.table(
       ["Fréchet distance, generated vs real", "distance", "mean term", "covariance term"],
       [
         [
@@ -77,7 +64,7 @@ extension EvalReport {
           t(d.velocityFrechet.covarianceTerm),
         ],
       ])
-    table(
+    md.table(
       ["measure", "generated", "real"],
       [
         [
@@ -96,17 +83,15 @@ extension EvalReport {
       ])
 
     if let sweep {
-      lines.append("## Temperature sweep")
-      lines.append("")
-      lines.append(
+      md.paragraph("## Temperature sweep")
+      md.paragraph(
         "\(sweep.seeds.count * sweep.framesPerSeed) generated frames per point, from seeds "
           + sweep.seeds.map(String.init).joined(separator: ", ")
           + " (\(sweep.framesPerSeed) frames each); smaller samples than above, so compare the "
           + "rows with each other. Real dance: latent speed \(t(d.latentSpeedReal)), pixel change "
           + "\(t(d.pixelChangeReal)), large jumps \(Self.jumpText(d.jumpsReal)), loop fraction "
           + "\(Self.loopText(d.loopReal)).")
-      lines.append("")
-      table(
+      md.table(
         [
           "pi-temperature", "sigma-temperature", "FD latents", "FD velocities", "latent speed",
           "pixel change", "large jumps", "loop fraction",
@@ -118,32 +103,20 @@ extension EvalReport {
             Self.jumpText(p.jumps), Self.loopText(p.loop),
           ]
         })
-      lines.append(
+      md.paragraph(
         "Chosen by the rule: pi-temperature \(t(sweep.chosenPiTemperature)), sigma-temperature "
           + "\(t(sweep.chosenSigmaTemperature)). The rule ranks the points by velocity Fréchet "
           + "distance and by the distance of their jump rate from the real dance's, and takes the "
           + "smallest sum of the two ranks (ties: the smaller velocity Fréchet distance, then the "
           + "earlier row).")
-      lines.append("")
     }
 
-    if !pictures.isEmpty {
-      lines.append("## Pictures")
-      lines.append("")
-      for p in pictures {
-        lines.append("### \(p.title)")
-        lines.append("")
-        lines.append("![\(p.title)](<\(p.file)>)")
-        lines.append("")
-      }
-    }
+    md.pictures(pictures)
 
-    lines.append("## Definitions")
-    lines.append("")
-    lines.append(
-      contentsOf: Self.definitions(latentDimension: inputs.latentDimension, loopRadius: d.loopRadius))
-    lines.append("")
-    return lines.joined(separator: "\n")
+    md.paragraph("## Definitions")
+    md.block(
+      Self.definitions(latentDimension: inputs.latentDimension, loopRadius: d.loopRadius))
+    return md.text
   }
 
   // MARK: - Number text

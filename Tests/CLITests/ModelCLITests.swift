@@ -101,13 +101,8 @@ import Testing
   @Test func everyCommandWorksOnAFolderWithoutCheckpoints() throws {
     let root = try Self.folder()
     defer { try? FileManager.default.removeItem(atPath: root) }
-    let (frames, model) = (root + "/frames", root + "/m")
-    #expect(try Self.run(["synth", "--count", "30", "--seed", "3", "--out", frames]).0 == 0)
-    let (trained, _, trainErr) = try Self.run([
-      "train", "--data", frames, "--preset", "tiny", "--out", model, "--epochs-vae", "1",
-      "--epochs-seq", "1", "--batch-size", "8", "--held-out-percent", "20", "--start-latents", "2",
-      "--primers", "2",
-    ])
+    let (frames, model, trained, trainErr) = try DancenetProcess.trainSmallTinyModel(
+      in: root, frameCount: 30)
     #expect(trained == 0, "stderr: \(trainErr)")
     for file in ["vae.ckpt", "latents.ckpt", "seq.ckpt"] {
       try FileManager.default.removeItem(atPath: "\(model)/\(file)")

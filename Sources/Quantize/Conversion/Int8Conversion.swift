@@ -1,3 +1,4 @@
+import Evaluation
 import FileAccess
 import Foundation
 import Int8Runtime

@@ -1,3 +1,4 @@
+import Evaluation
 import Int8Runtime
 
 // MARK: - Int8SequenceProbe
@@ -44,9 +45,8 @@ public struct Int8SequenceProbe {
   /// Integer MDN outputs as reals: means · 2^−f, log-sigmas / 2^11, logits / 2^16.
   public func realOutputs(_ q: [Int32]) -> [Double] {
     let (K, D) = (model.preset.mixtures, model.preset.latentSize)
-    let latent = 1 / Double(1 << model.latentFractionBits)
     return q.indices.map { i in
-      if i < K * D { return Double(q[i]) * latent }
+      if i < K * D { return LatentFormat.real(q[i], fractionBits: model.latentFractionBits) }
       if i < 2 * K * D { return Double(q[i]) / 2048 }
       return Double(q[i]) / 65536
     }
