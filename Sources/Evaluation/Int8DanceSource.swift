@@ -6,11 +6,10 @@ import Trainer
 
 /// The int8 dance of one seed, step by step, as the evaluation reads it: each step gives the
 /// new latent in normalised units, and a frame only when asked for one (decoding is the costly
-/// part: about 1–2 s per `paper` frame with the reference decoder, milliseconds for `tiny`).
+/// part, though the streaming runtime decodes a `paper` frame in tens of milliseconds).
 ///
-/// This is the one place the evaluation meets an integer generator. Today it is the reference
-/// `Int8Generator`; a faster generator with the same `nextLatent()` / `nextFrame(into:)` /
-/// `current` contract replaces it here and nowhere else.
+/// This is the one place the evaluation meets an integer generator: the streaming runtime
+/// (`StreamingGenerator`), which gives the reference `Int8Generator`'s bytes, in its own arena.
 ///
 /// Temperatures are the float evaluation's, in Q16 (`q16`: round(τ · 65536), the rule
 /// `generate --int8` applies to its flags), so both dances sample alike.
@@ -23,8 +22,18 @@ import Trainer
 /// let z2 = source.next(decodingInto: &frame)   // step 2's latent and its frame
 /// ```
 public struct Int8DanceSource {
-  var generator: Int8Generator
+  var generator: StreamingGenerator
+  let arena: Arena
   var pixels: [UInt8]
+
+  /// The streaming generator's arena, freed with the last copy of the source.
+  final class Arena {
+    let bytes: UnsafeMutableRawBufferPointer
+    init(_ count: Int) {
+      bytes = .allocate(byteCount: count, alignment: StreamingPlan.alignment)
+    }
+    deinit { bytes.deallocate() }
+  }
 
   /// The generator of start `start` and seed `seed`; `path` names the model in errors.
   public init(
@@ -33,7 +42,10 @@ public struct Int8DanceSource {
     let options = Int8Generator.Options(
       start: start, piTemperatureQ16: Self.q16(temperatures.pi),
       sigmaTemperatureQ16: Self.q16(temperatures.sigma))
-    do { generator = try Int8Generator(model: model, seed: seed, options: options) } catch {
+    arena = Arena(StreamingPlan(preset: model.preset).totalBytes)
+    do {
+      generator = try StreamingGenerator(model: model, seed: seed, options: options, arena: arena.bytes)
+    } catch {
       throw EvaluationError("\(path): \(error.description)")
     }
     pixels = [UInt8](repeating: 0, count: model.preset.pixelsPerFrame)
@@ -66,6 +78,6 @@ public struct Int8DanceSource {
 
   /// The current latent (latent format, `LatentFormat.real`) in normalised units.
   var latent: [Double] {
-    LatentFormat.real(generator.current, fractionBits: generator.model.latentFractionBits)
+    LatentFormat.real(Array(generator.currentLatent), fractionBits: generator.model.latentFractionBits)
   }
 }
