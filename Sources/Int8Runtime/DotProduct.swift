@@ -40,6 +40,18 @@ public enum DotProduct {
     return acc
   }
 
+  /// Σ w0[i] · u0[i] + w1[i] · u1[i]: two int16-by-unsigned rows in one loop, so the vector
+  /// partial sums are reduced once (the two tap rows of a sub-pixel phase).
+  @inlinable @inline(__always)
+  public static func int16(
+    _ w0: UnsafePointer<Int16>, uint8 u0: UnsafePointer<UInt8>, _ w1: UnsafePointer<Int16>,
+    uint8 u1: UnsafePointer<UInt8>, count n: Int
+  ) -> Int32 {
+    var acc: Int32 = 0
+    for i in 0..<n { acc &+= Int32(w0[i]) &* Int32(u0[i]) &+ Int32(w1[i]) &* Int32(u1[i]) }
+    return acc
+  }
+
   /// Σ w[i] · x[i] and Σ w[i], int8 weights and int8 inputs with a zero point (conv1 reads
   /// decoder.expand, which has no relu).
   @inlinable @inline(__always)

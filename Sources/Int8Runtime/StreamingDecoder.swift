@@ -285,11 +285,17 @@ struct StreamingDecoder {
       for x in 0..<cols {
         let (c, px) = (x >> 1, x & 1)
         let phase = 2 * py + px
+        let (top, bottom) = (rows.0 + (c + px) * C, rows.1 + (c + px) * C)
         for o in 0..<O {
+          let w = phases + (phase * O + o) * 4 * C
+          if firstTap == 0 && endTap == 2 {
+            store(
+              x, o, stage.bias[o] &+ DotProduct.int16(w, uint8: top, w + 2 * C, uint8: bottom, count: 2 * C))
+            continue
+          }
           var acc = stage.bias[o]
           for ty in firstTap..<endTap {
-            let w = phases + ((phase * O + o) * 2 + ty) * 2 * C
-            acc &+= DotProduct.int16(w, uint8: (ty == 0 ? rows.0 : rows.1) + (c + px) * C, count: 2 * C)
+            acc &+= DotProduct.int16(w + ty * 2 * C, uint8: ty == 0 ? top : bottom, count: 2 * C)
           }
           store(x, o, acc)
         }
