@@ -23,11 +23,18 @@ import PackageDescription
 //                  <- Trainer, Evaluation, ModelFiles, Int8Runtime
 //   dancenet       the command-line tool, one file per command: parsing and wiring, no maths.
 
-/// `DANCENET_TARGET_CPU=native swift build -c release` compiles the integer runtime for this
-/// machine's CPU (x86: AVX2 / AVX-512 multiply-adds instead of SSE2), for speed figures; without
-/// it every build is portable. The firmware build (firmware-sim) never sets it.
+/// How the integer runtime's inner loops are vectorised (docs/RUNTIME.md, "Speed"):
+/// - portable (the default): the x86-64 baseline (SSE2) cost model picks narrow vectors for the
+///   widening multiply-adds; 32 lanes measured a paper frame at 35 ms instead of 51 ms;
+/// - `DANCENET_TARGET_CPU=native swift build -c release`: this machine's CPU (AVX2 / AVX-512
+///   multiply-adds), the compiler's own widths (12 ms on the same machine).
+/// `DANCENET_VECTOR_WIDTH=N` overrides the width, for experiments. The firmware build
+/// (firmware-sim) compiles the same files with its own flags and none of these.
+let targetCPU = Context.environment["DANCENET_TARGET_CPU"]
+let vectorWidth = Context.environment["DANCENET_VECTOR_WIDTH"] ?? (targetCPU == nil ? "32" : nil)
 let runtimeSettings: [SwiftSetting] =
-  Context.environment["DANCENET_TARGET_CPU"].map { [.unsafeFlags(["-target-cpu", $0])] } ?? []
+  (targetCPU.map { [.unsafeFlags(["-target-cpu", $0])] } ?? [])
+  + (vectorWidth.map { [.unsafeFlags(["-Xllvm", "-force-vector-width=\($0)"])] } ?? [])
 
 let package = Package(
   name: "dancenet",
