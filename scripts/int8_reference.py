@@ -56,6 +56,19 @@ def printable_name(raw):
     return len(raw) >= 1 and all(0x21 <= ch <= 0x7E for ch in raw)
 
 
+def read_prefixed(data, pos, end, length_format, where):
+    """docs/FORMAT.md "Tensor table entry" / "Metadata entry": a length-prefixed byte string
+    (u16 or u32 length) inside [pos, end); returns (bytes, position after it)."""
+    size = struct.calcsize(length_format)
+    if pos + size > end:
+        raise ModelError(where + ": outside its section")
+    (length,) = struct.unpack_from(length_format, data, pos)
+    pos += size
+    if pos + length > end:
+        raise ModelError(where + ": outside its section")
+    return data[pos: pos + length], pos + length
+
+
 def read_container(data):
     """docs/FORMAT.md "Layout" and "What a reader checks, in order".
 
@@ -102,16 +115,11 @@ def read_container(data):
     previous = None
     for index in range(tensor_count):
         where = "damaged tensor table, entry %d" % index
-        if pos + 2 > table_end:
-            raise ModelError(where + ": outside the table")
-        (name_length,) = struct.unpack_from("<H", data, pos)
-        pos += 2
-        if pos + name_length + 2 > table_end:
-            raise ModelError(where + ": outside the table")
-        raw_name = data[pos: pos + name_length]
+        raw_name, pos = read_prefixed(data, pos, table_end, "<H", where)
         if not printable_name(raw_name):
             raise ModelError(where + ": name")
-        pos += name_length
+        if pos + 2 > table_end:
+            raise ModelError(where + ": outside its section")
         type_code, rank = data[pos], data[pos + 1]
         pos += 2
         if type_code not in ELEMENT_TYPES:
@@ -119,7 +127,7 @@ def read_container(data):
         if rank > 4:
             raise ModelError(where + ": rank %d" % rank)
         if pos + 4 * rank + 16 > table_end:
-            raise ModelError(where + ": outside the table")
+            raise ModelError(where + ": outside its section")
         dims = struct.unpack_from("<%dI" % rank, data, pos)
         pos += 4 * rank
         offset, length = struct.unpack_from("<QQ", data, pos)
@@ -151,25 +159,14 @@ def read_container(data):
     previous = None
     for index in range(meta_count):
         where = "damaged metadata, entry %d" % index
-        if pos + 4 > meta_end:
-            raise ModelError(where + ": outside the section")
-        (key_length,) = struct.unpack_from("<I", data, pos)
-        pos += 4
-        if pos + key_length + 4 > meta_end:
-            raise ModelError(where + ": outside the section")
-        raw_key = data[pos: pos + key_length]
+        raw_key, pos = read_prefixed(data, pos, meta_end, "<I", where)
         if not printable_name(raw_key):
             raise ModelError(where + ": key")
-        pos += key_length
-        (value_length,) = struct.unpack_from("<I", data, pos)
-        pos += 4
-        if pos + value_length > meta_end:
-            raise ModelError(where + ": outside the section")
+        raw_value, pos = read_prefixed(data, pos, meta_end, "<I", where)
         try:
-            value = data[pos: pos + value_length].decode("utf-8", errors="strict")
+            value = raw_value.decode("utf-8", errors="strict")
         except UnicodeDecodeError:
             raise ModelError(where + ": value is not UTF-8")
-        pos += value_length
         if previous is not None and not previous < raw_key:
             raise ModelError(where + ": keys not strictly increasing")
         previous = raw_key
@@ -234,13 +231,16 @@ def read_preset(metadata):
     }
     if preset["mixtures"] > 255:
         raise ModelError("preset.mixtures %d is above 255 (the int8 softmax bound)" % preset["mixtures"])
-    # docs/PRESETS.md: each encoder conv is followed by a 2x max-pool, each decoder conv by a 2x
-    # upsample; the bottleneck is the frame divided by 2^(encoder convs).
+    # docs/INT8.md "Tensors": the bottleneck is the frame divided by 2^m (m encoder convs, each
+    # followed by a 2x max-pool); the decoder's m upsamples restore the frame.
     pools = len(preset["encoder_channels"])
     ups = len(preset["decoder_channels"])
     height, width = preset["frame_height"], preset["frame_width"]
-    if height % (1 << pools) or width % (1 << pools) or pools != ups:
-        raise ModelError("preset: frame %dx%d is not 2^%d times the bottleneck" % (height, width, pools))
+    if pools != ups:
+        raise ModelError("invalid preset in metadata: encoder and decoder need the same number of scale steps")
+    if height % (1 << pools) or width % (1 << pools):
+        raise ModelError("invalid preset in metadata: frame size %dx%d is not divisible by %d"
+                         % (width, height, 1 << pools))
     preset["bottleneck"] = (height >> pools, width >> pools, preset["encoder_channels"][-1])
     return preset
 
