@@ -594,7 +594,7 @@ def mdn_head(a, d):
 
 
 # ---------------------------------------------------------------------------------------------
-# DanceRandom (docs/INT8.md "Sampling": xoshiro128** seeded by SplitMix64)
+# DanceRandom (docs/INT8.md "DanceRandom": xoshiro128** seeded by SplitMix64)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -726,7 +726,7 @@ def main(argv):
             with open(args.model, "rb") as handle:
                 data = handle.read()
         except OSError as error:
-            raise ModelError(error.strerror.lower() if error.strerror else str(error))
+            raise ModelError("%s: %s" % (args.model, (error.strerror or str(error)).lower()))
         try:
             kind, tensors, metadata = read_container(data)
             preset, arrays = check_int8_model(kind, tensors, metadata)
