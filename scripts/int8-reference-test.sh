@@ -6,6 +6,7 @@
 # Installs numpy when missing; builds .build/debug/dancenet when missing. Exit 1 on a mismatch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PYTHONDONTWRITEBYTECODE=1  # the variants import scripts/int8_reference.py: no __pycache__
 python3 -c "import numpy" 2>/dev/null || python3 -m pip install --quiet numpy
 DANCENET=.build/debug/dancenet
 [ -x "$DANCENET" ] || swift build --product dancenet
