@@ -52,6 +52,24 @@ public enum DotProduct {
     return acc
   }
 
+  /// Two outputs' two-row sums in one loop (output channels o and o + 1 of a sub-pixel phase):
+  /// each input is loaded once for both, and the two reductions overlap.
+  @inlinable @inline(__always)
+  public static func int16Pair(
+    _ a0: UnsafePointer<Int16>, _ a1: UnsafePointer<Int16>, _ b0: UnsafePointer<Int16>,
+    _ b1: UnsafePointer<Int16>, uint8 u0: UnsafePointer<UInt8>, uint8 u1: UnsafePointer<UInt8>, count n: Int
+  ) -> (Int32, Int32) {
+    var accA: Int32 = 0
+    var accB: Int32 = 0
+    for i in 0..<n {
+      let x0 = Int32(u0[i])
+      let x1 = Int32(u1[i])
+      accA &+= Int32(a0[i]) &* x0 &+ Int32(a1[i]) &* x1
+      accB &+= Int32(b0[i]) &* x0 &+ Int32(b1[i]) &* x1
+    }
+    return (accA, accB)
+  }
+
   /// Σ w[i] · x[i] and Σ w[i], int8 weights and int8 inputs with a zero point (conv1 reads
   /// decoder.expand, which has no relu).
   @inlinable @inline(__always)

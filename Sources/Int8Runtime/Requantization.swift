@@ -24,13 +24,14 @@ public enum Requantization {
   /// The caller guarantees that x + 2^(s−1) does not overflow.
   @inlinable
   public static func roundingShiftRight(_ x: Int64, by s: Int) -> Int64 {
-    (x + (Int64(1) << (s - 1))) >> s
+    (x &+ (Int64(1) << (s - 1))) >> s
   }
 
   /// (acc · M + 2^(r−1)) >> r, exact: the accumulator scaled by M · 2^−r, before zero point and clamp.
   @inlinable
   public static func scaled(_ acc: Int32, multiplier: Int32, shift: Int8) -> Int64 {
-    roundingShiftRight(Int64(acc) * Int64(multiplier), by: Int(shift))
+    // |acc| < 2^31 and 0 ≤ M < 2^31: the product is below 2^62, so no check is needed.
+    roundingShiftRight(Int64(acc) &* Int64(multiplier), by: Int(shift))
   }
 
   /// clamp(scaled(acc, M, r) + zeroPoint, min, max).
@@ -38,7 +39,7 @@ public enum Requantization {
   public static func requantize(
     _ acc: Int32, multiplier: Int32, shift: Int8, zeroPoint: Int32, min lo: Int32, max hi: Int32
   ) -> Int32 {
-    let v = scaled(acc, multiplier: multiplier, shift: shift) + Int64(zeroPoint)
+    let v = scaled(acc, multiplier: multiplier, shift: shift) &+ Int64(zeroPoint)
     return Int32(truncatingIfNeeded: Swift.min(Swift.max(v, Int64(lo)), Int64(hi)))
   }
 }

@@ -286,18 +286,28 @@ struct StreamingDecoder {
         let (c, px) = (x >> 1, x & 1)
         let phase = 2 * py + px
         let (top, bottom) = (rows.0 + (c + px) * C, rows.1 + (c + px) * C)
-        for o in 0..<O {
-          let w = phases + (phase * O + o) * 4 * C
-          if firstTap == 0 && endTap == 2 {
-            store(
-              x, o, stage.bias[o] &+ DotProduct.int16(w, uint8: top, w + 2 * C, uint8: bottom, count: 2 * C))
-            continue
+        let w = phases + phase * O * 4 * C
+        var o = 0
+        if firstTap == 0 && endTap == 2 {
+          // Both tap rows inside the image (all but the first and last row): two outputs at a time.
+          while o + 1 < O {
+            let a = w + o * 4 * C
+            let b = a + 4 * C
+            let (accA, accB) = DotProduct.int16Pair(
+              a, a + 2 * C, b, b + 2 * C, uint8: top, uint8: bottom, count: 2 * C)
+            store(x, o, stage.bias[o] &+ accA)
+            store(x, o + 1, stage.bias[o + 1] &+ accB)
+            o += 2
           }
+        }
+        while o < O {
+          let wo = w + o * 4 * C
           var acc = stage.bias[o]
           for ty in firstTap..<endTap {
-            acc &+= DotProduct.int16(w + ty * 2 * C, uint8: ty == 0 ? top : bottom, count: 2 * C)
+            acc &+= DotProduct.int16(wo + ty * 2 * C, uint8: ty == 0 ? top : bottom, count: 2 * C)
           }
           store(x, o, acc)
+          o += 1
         }
       }
       return
