@@ -32,6 +32,21 @@ public enum DotProduct {
     return acc
   }
 
+  /// A 3x3 kernel row over an upsampled input: the three column taps' weights lie one after the
+  /// other (w, w + n, w + 2n) but read three separate input pixels, summed in one loop.
+  @inlinable @inline(__always)
+  public static func int8(
+    _ w: UnsafePointer<Int8>, uint8 u0: UnsafePointer<UInt8>, _ u1: UnsafePointer<UInt8>,
+    _ u2: UnsafePointer<UInt8>, count n: Int
+  ) -> Int32 {
+    let (w1, w2) = (w + n, w + 2 * n)
+    var acc: Int32 = 0
+    for i in 0..<n {
+      acc &+= Int32(w[i]) &* Int32(u0[i]) &+ Int32(w1[i]) &* Int32(u1[i]) &+ Int32(w2[i]) &* Int32(u2[i])
+    }
+    return acc
+  }
+
   /// Σ w[i] · u[i], int16 weights (sub-pixel phase taps), unsigned inputs (after a relu).
   @inlinable @inline(__always)
   public static func int16(_ w: UnsafePointer<Int16>, uint8 u: UnsafePointer<UInt8>, count n: Int) -> Int32 {

@@ -325,10 +325,8 @@ struct StreamingDecoder {
         var acc = stage.bias[o]
         for ky in first..<end {
           let row = ky == 0 ? rows.0 : (ky == 1 ? rows.1 : rows.2)
-          let w = stage.weights + (o * 3 + ky) * 3 * C
-          acc &+= DotProduct.int8(w, uint8: row + c0, count: C)
-          acc &+= DotProduct.int8(w + C, uint8: row + c1, count: C)
-          acc &+= DotProduct.int8(w + 2 * C, uint8: row + c2, count: C)
+          acc &+= DotProduct.int8(
+            stage.weights + (o * 3 + ky) * 3 * C, uint8: row + c0, row + c1, row + c2, count: C)
         }
         store(x, o, acc)
       }
