@@ -51,7 +51,7 @@ while [ "$#" -gt 0 ]; do
   --heap) need_value "$@"; heap="$2"; shift 2 ;;
   --elf) need_value "$@"; elf="$2"; shift 2 ;;
   --icount) icount=1; shift ;;
-  -h | --help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
+  -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 0 ;;
   *) die "unknown flag '$1' (see --help)" ;;
   esac
 done
