@@ -23,6 +23,11 @@ _Noreturn void fw_exit(int status);
 extern const uint32_t fw_config_frames;
 extern const uint64_t fw_config_seed;
 extern const uint32_t fw_config_format; /* 0 raw, 1 y4m */
+extern const uint32_t fw_config_start;     /* index of the stored start latent */
+extern const uint32_t fw_config_pi_q16;    /* sampling temperatures in Q16 (65536 = 1.0), */
+extern const uint32_t fw_config_sigma_q16; /* resolved by run.sh as the host resolves them */
+extern const uint32_t fw_config_fps;       /* the y4m header's frame rate */
+extern const uint32_t fw_config_probe;     /* 1: load, start the generator, report, stop */
 
 /* MARK: - UART0 (CMSDK APB UART at 0x40004000): the firmware's output stream */
 void uart_init(void);
@@ -40,6 +45,11 @@ void debug_putc(uint8_t byte);
 const uint8_t *model_blob_start(void);
 size_t model_blob_size(void);
 
+/* MARK: - The streaming generator's arena (its own NOLOAD section in RAM, 16-byte aligned,
+ * sized by run.sh from the host's StreamingPlan) */
+void *arena_start(void);
+size_t arena_size(void);
+
 /* MARK: - Measurements */
 /* Starts SysTick on the 25 MHz processor clock (one tick per 40 ns of QEMU's virtual clock;
  * under `-icount shift=0` one instruction takes 1 ns, so ticks x 40 = instructions). */
@@ -48,7 +58,7 @@ uint64_t clock_ticks(void);
 /* Deepest stack use so far (bytes of the painted stack that were overwritten). */
 size_t stack_used(void);
 size_t stack_size(void);
-/* Bytes of the heap (the arena region) ever in use at once, and its size. */
+/* Bytes of the heap (what Int8Model allocates at load) ever in use at once, and its size. */
 size_t heap_peak(void);
 size_t heap_size(void);
 

@@ -131,3 +131,20 @@ __aeabi_uldivmod:
     add sp, sp, #16
     pop {r4, pc}
     .size __aeabi_uldivmod, . - __aeabi_uldivmod
+
+/* MARK: - __aeabi_ldivmod: signed 64-bit division (ARM run-time ABI), truncating toward zero
+ * In: numerator r0:r1, denominator r2:r3. Out: quotient r0:r1, remainder r2:r3 (the sign of the
+ * numerator). Calls fw_sdivmod64(numerator, denominator, &remainder) in support.c. */
+    .thumb_func
+    .global __aeabi_ldivmod
+    .type __aeabi_ldivmod, %function
+__aeabi_ldivmod:
+    push {r4, lr}
+    sub sp, sp, #16
+    add r4, sp, #8
+    str r4, [sp]
+    bl fw_sdivmod64
+    ldrd r2, r3, [sp, #8]
+    add sp, sp, #16
+    pop {r4, pc}
+    .size __aeabi_ldivmod, . - __aeabi_ldivmod

@@ -1,7 +1,8 @@
 /* firmware-sim/support.c: the C library pieces the Embedded Swift firmware needs on a bare
  * Cortex-M4 (QEMU mps2-an386), written for this project:
  *   memset / memcpy / memmove / memcmp and their __aeabi_* forms (the ARM run-time ABI),
- *   64-bit shifts and division (__aeabi_llsl, __aeabi_llsr, __aeabi_lasr, __aeabi_uldivmod),
+ *   64-bit shifts and division (__aeabi_llsl, __aeabi_llsr, __aeabi_lasr, __aeabi_uldivmod,
+ *   __aeabi_ldivmod),
  *   posix_memalign / free over the linker script's heap region (a bump allocator that also
  *   takes back the most recent block), the UART, semihosting, SysTick, and fault exits.
  *
@@ -12,6 +13,7 @@
 
 /* MARK: - Linker script symbols */
 extern uint8_t __heap_start[], __heap_end[];
+extern uint8_t __arena_start[], __arena_end[];
 extern uint8_t __stack_bottom[], __stack_top[];
 extern const uint8_t model_blob_start_[], model_blob_end_[];
 
@@ -111,6 +113,10 @@ void uart_write(const uint8_t *bytes, size_t count) {
 /* MARK: - Model blob (model.S) */
 const uint8_t *model_blob_start(void) { return model_blob_start_; }
 size_t model_blob_size(void) { return (size_t)(model_blob_end_ - model_blob_start_); }
+
+/* MARK: - Arena (link.ld's .arena section) */
+void *arena_start(void) { return __arena_start; }
+size_t arena_size(void) { return (size_t)(__arena_end - __arena_start); }
 
 /* MARK: - SysTick */
 #define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
@@ -320,4 +326,16 @@ uint64_t fw_udivmod64(uint64_t numerator, uint64_t denominator, uint64_t *remain
   }
   *remainder = rest;
   return quotient;
+}
+
+/* Signed: the magnitudes through fw_udivmod64, then the signs (C's rule, which Swift's `/` and
+ * `%` share: the quotient truncates toward zero, the remainder takes the numerator's sign).
+ * Called by __aeabi_ldivmod in startup.s. */
+int64_t fw_sdivmod64(int64_t numerator, int64_t denominator, int64_t *remainder) {
+  uint64_t n = numerator < 0 ? 0 - (uint64_t)numerator : (uint64_t)numerator;
+  uint64_t d = denominator < 0 ? 0 - (uint64_t)denominator : (uint64_t)denominator;
+  uint64_t r;
+  uint64_t q = fw_udivmod64(n, d, &r);
+  *remainder = numerator < 0 ? (int64_t)(0 - r) : (int64_t)r;
+  return (numerator < 0) != (denominator < 0) ? (int64_t)(0 - q) : (int64_t)q;
 }
