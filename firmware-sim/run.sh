@@ -171,11 +171,7 @@ cflags=("${target[@]}" -Oz -ffreestanding -ffunction-sections -fdata-sections -W
 "$bin/clang" "${target[@]}" -c "$here/startup.s" -o "$work/startup.o" || die "assembling startup.s failed"
 "$bin/clang" "${target[@]}" -DMODEL_PATH="\"$model\"" -c "$here/model.S" -o "$work/model.o" ||
   die "embedding $model failed"
-# Int8Runtime compares metadata text with String's `==` (Unicode-correct), which needs the
-# embedded standard library's Unicode tables; --gc-sections keeps only the ones it reaches.
-unicode_tables="$bin/../lib/swift/embedded/armv7em-none-none-eabi/libswiftUnicodeDataTables.a"
-[ -f "$unicode_tables" ] || die "$unicode_tables not found (the Swift toolchain's Embedded Swift libraries)"
-objects=("$work/startup.o" "$work/support.o" "$work/config.o" "$swift_object" "$work/model.o" "$unicode_tables")
+objects=("$work/startup.o" "$work/support.o" "$work/config.o" "$swift_object" "$work/model.o")
 
 # configure PROBE: config.c, the parameters (firmware has no command line), and its object.
 configure() {

@@ -78,8 +78,10 @@ public struct Int8Model {
     let c = Int8ModelChecker(container: container)
 
     // MARK: Metadata
+    // Metadata text is compared as UTF-8 bytes: String comparison would link Unicode tables
+    // (37.5 KB of firmware flash) for three keys.
     let scheme = container.metadataValue(forKey: "quant.scheme")
-    if scheme.map(MetadataValues.text) != Int8Model.scheme {
+    if !(scheme?.equalsUTF8(of: Int8Model.scheme) ?? false) {
       throw .unsupportedScheme(scheme.map(MetadataValues.text))
     }
     let p = try c.preset()
@@ -89,14 +91,17 @@ public struct Int8Model {
     }
     preset = p
     // The MDN head predicts the next latent. A retired `sequence.target` key may only say so.
-    switch container.metadataValue(forKey: "sequence.target").map(MetadataValues.text) {
-    case nil, "latent": break
-    case let other: throw .badMetadata(key: "sequence.target", value: other, expected: "latent")
+    if let target = container.metadataValue(forKey: "sequence.target"), !target.equalsUTF8(of: "latent") {
+      throw .badMetadata(key: "sequence.target", value: MetadataValues.text(target), expected: "latent")
     }
-    switch container.metadataValue(forKey: "sequence.mode").map(MetadataValues.text) {
-    case nil, "stateful": isStateless = false
-    case "stateless": isStateless = true
-    case let other: throw .badMetadata(key: "sequence.mode", value: other, expected: "stateful or stateless")
+    if let mode = container.metadataValue(forKey: "sequence.mode"), !mode.equalsUTF8(of: "stateful") {
+      guard mode.equalsUTF8(of: "stateless") else {
+        throw .badMetadata(
+          key: "sequence.mode", value: MetadataValues.text(mode), expected: "stateful or stateless")
+      }
+      isStateless = true
+    } else {
+      isStateless = false
     }
 
     let D = p.latentSize

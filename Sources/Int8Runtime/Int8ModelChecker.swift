@@ -27,9 +27,9 @@ struct Int8ModelChecker {
       }
       return v
     }
-    func size(_ key: String) throws(Int8ModelError) -> Int {
+    func size(_ key: String, least: Int = 1) throws(Int8ModelError) -> Int {
       let v = try value(key)
-      guard let n = MetadataValues.decimal(v), n >= (key == "dropout_percent" ? 0 : 1) else {
+      guard let n = MetadataValues.decimal(v), n >= least else {
         throw .badMetadata(
           key: "preset." + key, value: MetadataValues.text(v), expected: "a size in 1...16384")
       }
@@ -48,7 +48,7 @@ struct Int8ModelChecker {
       encoderChannels: try list("encoder_channels"), encoderHidden: try size("encoder_hidden"),
       decoderExpand: try size("decoder_expand"), decoderChannels: try list("decoder_channels"),
       lstmLayers: try size("lstm_layers"), lstmUnits: try size("lstm_units"),
-      dropoutPercent: try size("dropout_percent"), denseUnits: try size("dense_units"),
+      dropoutPercent: try size("dropout_percent", least: 0), denseUnits: try size("dense_units"),
       mixtures: try size("mixtures"))
     if let why = p.validationError { throw .invalidPreset(why) }
     return p

@@ -131,12 +131,13 @@ public struct GroupedDigits: CustomStringConvertible {
   public init(_ value: Int) { self.value = value }
 
   public var description: String {
-    let digits = String(value.magnitude)
-    var out = value < 0 ? "-" : ""
-    for (i, ch) in digits.enumerated() {
-      if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-      out.append(ch)
+    // Digits as UTF-8 bytes: Character-level String work would link Unicode tables on firmware.
+    let digits = Array(String(value.magnitude).utf8)
+    var out: [UInt8] = value < 0 ? [UInt8(ascii: "-")] : []
+    for i in digits.indices {
+      if i > 0 && (digits.count - i) % 3 == 0 { out.append(UInt8(ascii: ",")) }
+      out.append(digits[i])
     }
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 }
