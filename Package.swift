@@ -122,6 +122,7 @@ let package = Package(
         "TestSupport",
       ]),
     .testTarget(
-      name: "CLITests", dependencies: ["dancenet", "Int8Runtime", "ImageIO", "FileAccess", "TestSupport"]),
+      name: "CLITests",
+      dependencies: ["dancenet", "Int8Runtime", "ModelFiles", "ImageIO", "FileAccess", "TestSupport"]),
   ]
 )

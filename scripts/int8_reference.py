@@ -196,6 +196,11 @@ def parse_decimal_q16(text):
     return value, q16
 
 
+def decimal(text):
+    """docs/FORMAT.md "Metadata entry": ASCII digits, no sign, no leading zero ("0" itself is one)."""
+    return text != "" and all(c in "0123456789" for c in text) and (text == "0" or text[0] != "0")
+
+
 def read_preset(metadata):
     """docs/FORMAT.md "Float model (kind 1)", Metadata: the preset.* keys (sizes 1...16384)."""
 
@@ -203,7 +208,7 @@ def read_preset(metadata):
         text = metadata.get(key)
         if text is None:
             raise ModelError("missing metadata %s" % key)
-        if not text.isdigit() or not (1 <= int(text) <= 16384):
+        if not decimal(text) or not (1 <= int(text) <= 16384):
             raise ModelError("metadata %s is '%s', not a size in 1...16384" % (key, text))
         return int(text)
 
@@ -212,7 +217,7 @@ def read_preset(metadata):
         if text is None:
             raise ModelError("missing metadata %s" % key)
         parts = text.split(",")
-        if not (1 <= len(parts) <= 8) or not all(p.isdigit() and 1 <= int(p) <= 16384 for p in parts):
+        if not (1 <= len(parts) <= 8) or not all(decimal(p) and 1 <= int(p) <= 16384 for p in parts):
             raise ModelError("metadata %s is '%s', not a list of sizes" % (key, text))
         return [int(p) for p in parts]
 

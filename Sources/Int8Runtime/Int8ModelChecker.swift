@@ -42,8 +42,10 @@ struct Int8ModelChecker {
       }
       return l
     }
+    let name = try value("name")
+    if let why = ModelPreset.nameProblem(name) { throw .invalidPreset(why) }
     let p = ModelPreset(
-      name: MetadataValues.text(try value("name")), frameHeight: try size("frame_height"),
+      name: MetadataValues.text(name), frameHeight: try size("frame_height"),
       frameWidth: try size("frame_width"), latentSize: try size("latent_size"),
       encoderChannels: try list("encoder_channels"), encoderHidden: try size("encoder_hidden"),
       decoderExpand: try size("decoder_expand"), decoderChannels: try list("decoder_channels"),

@@ -96,8 +96,31 @@ public struct ModelPreset: Sendable, Equatable {
   public var mdnOutputs: Int { mixtures * latentSize * 2 + mixtures }
   public var pixelsPerFrame: Int { frameHeight * frameWidth }
 
+  /// Longest preset name a model file may carry.
+  public static let longestName = 64
+
+  /// Nil when `utf8` is a usable preset name: 1 to `longestName` printable ASCII characters
+  /// without space (bytes 0x21 to 0x7E), like tensor names and metadata keys; else a one-line
+  /// reason that does not repeat the name (a damaged file's may be long or unprintable).
+  ///
+  /// ```swift
+  /// ModelPreset.nameProblem("tiny".utf8)   // nil
+  /// ModelPreset.nameProblem("".utf8)       // "preset name has 0 bytes; it must be 1 to 64 ..."
+  /// ```
+  public static func nameProblem<Bytes: Collection<UInt8>>(_ utf8: Bytes) -> String? {
+    let rule = "it must be 1 to \(longestName) printable ASCII characters without space"
+    if utf8.isEmpty || utf8.count > longestName {
+      return "preset name has \(utf8.count) bytes; \(rule)"
+    }
+    for b in utf8 where b < 0x21 || b > 0x7E {
+      return "preset name has the byte \(b) (not printable ASCII or a space); \(rule)"
+    }
+    return nil
+  }
+
   /// Nil when the preset is well formed, else a one-line reason.
   public var validationError: String? {
+    if let why = Self.nameProblem(name.utf8) { return why }
     if encoderChannels.isEmpty || encoderChannels.count != decoderChannels.count {
       return "encoder and decoder need the same non-zero number of scale steps"
     }

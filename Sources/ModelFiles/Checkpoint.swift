@@ -131,7 +131,10 @@ public struct Checkpoint: Equatable {
     func fail(_ problem: String) -> FileIOError { FileIOError(path: source, problem) }
     func number<T: FixedWidthInteger>(_ key: String, as: T.Type) throws(FileIOError) -> T {
       guard let v = strings[key] else { throw fail("missing metadata \(key)") }
-      guard let n = T(v), n >= 0 else { throw fail("metadata \(key) is not a count: '\(v)'") }
+      // decimal without sign or leading zero (docs/FORMAT.md): the one spelling T writes
+      guard let n = T(v), n >= 0, String(n) == v else {
+        throw fail("metadata \(key) is not a count: '\(v)'")
+      }
       return n
     }
     do { preset = try ModelPreset(metadata: strings) } catch let e { throw fail(e.message) }

@@ -76,6 +76,7 @@ public struct FloatModelFile: Equatable {
 
   public static let normalizationMean = "sequence.normalizer.mean"
   public static let normalizationStd = "sequence.normalizer.std"
+  public static let normalizationRotation = "sequence.normalizer.rotation"
   public static let startLatents = "start.latents"
   public static let startPrimers = "start.primers"
   public static let heldoutRanges = "heldout.ranges"
@@ -125,6 +126,16 @@ public struct FloatModelFile: Equatable {
     for key in metadata.keys.sorted(by: precedes) where key.hasPrefix("preset.") {
       return "metadata key \(key) is reserved for the preset"
     }
+    let floatNames =
+      Self.requiredTensors(of: preset).map(\.name) + [
+        Self.normalizationRotation, Self.startLatents, Self.startPrimers,
+      ]
+    for name in floatNames where integerTensors[name] != nil {
+      return "tensor \(name) is i32; it must be f32 or f16"
+    }
+    if tensors[Self.heldoutRanges] != nil {
+      return "tensor \(Self.heldoutRanges) is a float tensor; it must be i32"
+    }
     for (name, shape) in Self.requiredTensors(of: preset) {
       guard let t = tensors[name] else { return "missing tensor \(name)" }
       if t.shape != shape { return "tensor \(name) has shape \(t.shape), expected \(shape)" }
@@ -141,6 +152,15 @@ public struct FloatModelFile: Equatable {
       return "tensor \(Self.normalizationStd) has std[\(i)] = \(s); must be positive"
     }
     let d = preset.latentSize
+    if let r = tensors[Self.normalizationRotation] {
+      if r.shape != [d * d] {
+        return
+          "tensor \(Self.normalizationRotation) has shape \(r.shape), expected [\(d * d)] (D x D, row-major)"
+      }
+      if let why = Self.orthonormalityProblem(r.values, dims: d) {
+        return "tensor \(Self.normalizationRotation) is not orthonormal: \(why)"
+      }
+    }
     if let latents = tensors[Self.startLatents] {
       guard latents.shape.count == 2, latents.shape[1] == d else {
         return "tensor \(Self.startLatents) has shape \(latents.shape), expected [N, \(d)]"
@@ -161,6 +181,33 @@ public struct FloatModelFile: Equatable {
       for r in 0..<ranges.shape[0] {
         let (a, b) = (ranges.values[2 * r], ranges.values[2 * r + 1])
         if a < 0 || b < a { return "tensor \(Self.heldoutRanges) row \(r) is [\(a), \(b)), not a range" }
+      }
+    }
+    return nil
+  }
+
+  /// Largest |RᵀR − I| entry accepted for `sequence.normalizer.rotation`.
+  public static let orthonormalTolerance = 1e-4
+
+  /// Nil when the D x D row-major matrix `r` is orthonormal (every entry of RᵀR − I within
+  /// `orthonormalTolerance`), else which column is not of length 1 or which two are not
+  /// orthogonal, in Double.
+  ///
+  /// ```swift
+  /// FloatModelFile.orthonormalityProblem([0, 1, 1, 0], dims: 2)   // nil
+  /// FloatModelFile.orthonormalityProblem([2, 0, 0, 1], dims: 2)   // "column 0 has length 2.0, not 1"
+  /// ```
+  public static func orthonormalityProblem(_ r: [Float], dims d: Int) -> String? {
+    precondition(r.count == d * d, "not a D x D matrix")
+    for a in 0..<d {
+      for b in a..<d {
+        var dot = 0.0
+        for i in 0..<d { dot += Double(r[i * d + a]) * Double(r[i * d + b]) }
+        guard abs(dot - (a == b ? 1 : 0)) <= orthonormalTolerance else {
+          return a == b
+            ? "column \(a) has length \(dot.squareRoot()), not 1"
+            : "columns \(a) and \(b) are not orthogonal (dot product \(dot))"
+        }
       }
     }
     return nil
@@ -269,6 +316,7 @@ extension ModelPreset {
   public static let largestStoredSize = 1 << 14
 
   /// Rebuilds a preset from `metadataEntries`; throws one line naming the missing or bad key.
+  /// Numbers follow `MetadataValues` (decimal, no sign, no leading zero), as in the int8 reader.
   public init(metadata m: [String: String]) throws(FileIOError) {
     let limit = ModelPreset.largestStoredSize
     func text(_ key: String) throws(FileIOError) -> String {
@@ -277,22 +325,20 @@ extension ModelPreset {
     }
     func int(_ key: String) throws(FileIOError) -> Int {
       let v = try text(key)
-      guard let n = Int(v), n >= (key == "dropout_percent" ? 0 : 1), n <= limit else {
+      guard let n = MetadataValues.decimal(v, limit: limit), n >= (key == "dropout_percent" ? 0 : 1)
+      else {
         throw FileIOError("metadata preset.\(key) is not a valid size: '\(v)'")
       }
       return n
     }
     func list(_ key: String) throws(FileIOError) -> [Int] {
       let v = try text(key)
-      let parts = v.split(separator: ",", omittingEmptySubsequences: false)
-      var out: [Int] = []
-      for p in parts {
-        guard let n = Int(p), n >= 1, n <= limit else {
-          throw FileIOError("metadata preset.\(key) is not a list of sizes: '\(v)'")
-        }
-        out.append(n)
+      if v.split(separator: ",", omittingEmptySubsequences: false).count > 8 {
+        throw FileIOError("metadata preset.\(key) has too many entries: '\(v)'")
       }
-      if out.count > 8 { throw FileIOError("metadata preset.\(key) has too many entries: '\(v)'") }
+      guard let out = MetadataValues.decimalList(v, limit: limit) else {
+        throw FileIOError("metadata preset.\(key) is not a list of sizes: '\(v)'")
+      }
       return out
     }
     self.init(
@@ -304,5 +350,21 @@ extension ModelPreset {
       dropoutPercent: try int("dropout_percent"), denseUnits: try int("dense_units"),
       mixtures: try int("mixtures"))
     if let e = validationError { throw FileIOError("invalid preset in metadata: \(e)") }
+  }
+}
+
+// MARK: - Metadata numbers as Strings
+
+extension MetadataValues {
+  /// `decimal` of a String's UTF-8 bytes.
+  static func decimal(_ text: String, limit: Int) -> Int? {
+    var copy = text
+    return copy.withUTF8 { decimal(UnsafeRawBufferPointer($0), limit: limit) }
+  }
+
+  /// `decimalList` of a String's UTF-8 bytes.
+  static func decimalList(_ text: String, limit: Int) -> [Int]? {
+    var copy = text
+    return copy.withUTF8 { decimalList(UnsafeRawBufferPointer($0), limit: limit) }
   }
 }

@@ -44,10 +44,12 @@ public enum DancenetProcess {
 
   /// Runs `dancenet` with `arguments`; returns (exit status, stdout bytes, stderr). `stdout`,
   /// when given, replaces the captured pipe (e.g. /dev/full); the bytes are then empty.
+  /// `environment` adds to (or replaces) variables of this process's environment, e.g.
+  /// `["OPENBLAS_NUM_THREADS": "2"]`.
   public static func runCapturingBytes(
-    _ arguments: [String], stdout: FileHandle? = nil
+    _ arguments: [String], stdout: FileHandle? = nil, environment: [String: String] = [:]
   ) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
-    try launch(arguments, stdout: stdout) { $0.readDataToEndOfFile() }
+    try launch(arguments, stdout: stdout, environment: environment) { $0.readDataToEndOfFile() }
   }
 
   /// Runs `dancenet`, reads the first `keep` bytes of its stdout and closes the pipe, as
@@ -70,11 +72,15 @@ public enum DancenetProcess {
   /// Starts the process with stdout to `stdout` or a pipe that `read` drains, then reads
   /// stderr to its end and waits.
   private static func launch(
-    _ arguments: [String], stdout: FileHandle?, read: (FileHandle) throws -> Data
+    _ arguments: [String], stdout: FileHandle?, environment: [String: String] = [:],
+    read: (FileHandle) throws -> Data
   ) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
     let process = Process()
     process.executableURL = try dancenetBinary()
     process.arguments = arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     let out = Pipe(), err = Pipe()
     process.standardOutput = stdout ?? out
     process.standardError = err

@@ -41,7 +41,9 @@ public final class FloatDance {
     for name in [LatentNormalizer.meanName, LatentNormalizer.stdName, LatentNormalizer.rotationName] {
       arrays[name] = file.tensors[name]?.values
     }
-    normalizer = try LatentNormalizer(namedArrays: arrays)
+    do { normalizer = try LatentNormalizer(namedArrays: arrays) } catch {
+      throw FileIOError(path: path, error.description)
+    }
   }
 
   /// Loads the float model at `path` (a .dnm file) and builds its generator.

@@ -1,4 +1,3 @@
-import CBLAS
 import Dispatch
 
 // MARK: - DataParallel
@@ -15,20 +14,19 @@ import Dispatch
 /// ```
 enum DataParallel {
   static func run<R>(parts: Int, _ body: (Int) -> R) -> [R] {
-    if parts == 1 { return [body(0)] }
+    if parts == 1 { return [BLASThreads.singleThreaded { body(0) }] }
     let results = UnsafeMutablePointer<R?>.allocate(capacity: parts)
     results.initialize(repeating: nil, count: parts)
     defer {
       results.deinitialize(count: parts)
       results.deallocate()
     }
-    let blasThreads = openblas_get_num_threads()
-    openblas_set_num_threads(1)
-    defer { openblas_set_num_threads(blasThreads) }
-    withoutActuallyEscaping(body) { body in
-      let shared = UncheckedSendable(value: (body, results))
-      DispatchQueue.concurrentPerform(iterations: parts) { k in
-        shared.value.1[k] = shared.value.0(k)
+    BLASThreads.singleThreaded {
+      withoutActuallyEscaping(body) { body in
+        let shared = UncheckedSendable(value: (body, results))
+        DispatchQueue.concurrentPerform(iterations: parts) { k in
+          shared.value.1[k] = shared.value.0(k)
+        }
       }
     }
     return (0..<parts).map { results[$0]! }

@@ -50,6 +50,13 @@ public enum SequencePhase {
 
   public static let phase = "sequence"
 
+  /// Provenance keys of training durations that earlier builds wrote into model files and
+  /// checkpoints; new files never carry them (a duration differs from run to run), readers
+  /// ignore them. The loss CSVs keep the times.
+  public static let durationKeys = [
+    "provenance.sequence_seconds", "provenance.training_seconds", "provenance.vae_seconds",
+  ]
+
   @discardableResult
   public static func run(in dir: ModelDirectory, options: Options, observer: PhaseObserver = .silent)
     throws -> FloatModelFile
@@ -113,6 +120,7 @@ public enum SequencePhase {
         ckpt.extras[name] = FloatTensor(shape: [values.count], values: values)
       }
       ckpt.metadata = options.provenance
+      for key in durationKeys { ckpt.metadata[key] = nil }
       ckpt.metadata[LatentNormalizer.Axes.metadataKey] = trainer.normalizer.axes.rawValue
       try ckpt.save(to: dir.sequenceCheckpoint)
       try log.write(to: dir, phase: "seq", title: "sequence model NLL per step")
@@ -147,8 +155,8 @@ public enum SequencePhase {
     file.metadata["provenance.sequence_epochs"] = String(options.epochs)
     file.metadata[SequenceMode.metadataKey] = SequenceMode(stateless: options.trainer.stateless).rawValue
     file.metadata[LatentNormalizer.Axes.metadataKey] = trainer.normalizer.axes.rawValue
-    file.metadata["provenance.sequence_seconds"] = String(format: "%.1f", seconds)
-    if let v = trained.provenance["provenance.vae_seconds"] { file.metadata["provenance.vae_seconds"] = v }
+    // No durations: the same run gives the same bytes (docs/FORMAT.md); loss-seq.csv has them.
+    for key in durationKeys { file.metadata[key] = nil }
     try file.save(to: dir.model)
     observer.log("wrote \(dir.model)")
     return file

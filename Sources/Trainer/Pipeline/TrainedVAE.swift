@@ -21,8 +21,8 @@ public struct TrainedVAE {
   /// The VAE's training seed (a model file's `provenance.seed`; 0 when it records none).
   public let seed: UInt64
   /// The VAE's provenance: `provenance.data` is the folder the VAE trained on (a model file's
-  /// `provenance.vae_data` when it has one), plus `provenance.vae_epochs` and
-  /// `provenance.vae_seconds` when known; from a checkpoint also its other `provenance.*` keys.
+  /// `provenance.vae_data` when it has one), plus `provenance.vae_epochs` when known; from a
+  /// checkpoint also its other `provenance.*` keys (never a duration: `SequencePhase.durationKeys`).
   public let provenance: [String: String]
 
   /// vae.ckpt when the folder has one, else model.dnm's VAE; one line when it has neither.
@@ -41,6 +41,7 @@ public struct TrainedVAE {
     let vae = try VAE<Float>(preset: ckpt.preset, seed: ckpt.seed)
     try ckpt.restore(into: vae.parameters)
     var provenance = ckpt.metadata.filter { $0.key.hasPrefix("provenance.") }
+    for key in SequencePhase.durationKeys { provenance[key] = nil }
     provenance["provenance.vae_epochs"] = String(ckpt.epoch)
     return TrainedVAE(vae: vae, path: path, seed: ckpt.seed, provenance: provenance)
   }
@@ -58,7 +59,6 @@ public struct TrainedVAE {
     var provenance: [String: String] = [:]
     provenance["provenance.data"] = m["provenance.vae_data"] ?? m["provenance.data"]
     provenance["provenance.vae_epochs"] = m["provenance.vae_epochs"]
-    provenance["provenance.vae_seconds"] = m["provenance.vae_seconds"]
     return TrainedVAE(
       vae: vae, path: path, seed: m["provenance.seed"].flatMap { UInt64($0) } ?? 0,
       provenance: provenance)

@@ -91,9 +91,7 @@ public enum VAEPhase {
         LossLog.Row(
           epoch: epoch, step: trainer.state.optimizerSteps, trainLoss: loss.total,
           heldOutLoss: held, seconds: seconds))
-      var ckpt = checkpoint(trainer, options: options)
-      ckpt.metadata["training.seconds"] = nil
-      ckpt.metadata["provenance.vae_seconds"] = String(format: "%.1f", seconds)
+      let ckpt = checkpoint(trainer, options: options)
       try ckpt.save(to: dir.vaeCheckpoint)
       try log.write(to: dir, phase: phase, title: "VAE loss per frame (BCE + KL)")
       observer.log(
@@ -134,6 +132,7 @@ public enum VAEPhase {
     ckpt.optimizerState = s.optimizerArrays
     ckpt.optimizerSteps = s.optimizerSteps
     ckpt.metadata = options.provenance
+    for key in SequencePhase.durationKeys { ckpt.metadata[key] = nil }
     ckpt.metadata["vae.batch_size"] = String(s.batchSize)
     ckpt.metadata["vae.optimizer"] = s.optimizer.rawValue
     ckpt.metadata["vae.learning_rate"] = "\(options.learningRate)"

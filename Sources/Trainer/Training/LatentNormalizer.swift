@@ -62,7 +62,7 @@ public struct LatentNormalizer: Sendable, Equatable {
   public var axes: Axes { rotation == nil ? .standard : .principal }
 
   /// Largest |RᵀR - I| entry accepted from a file.
-  public static let orthonormalTolerance = 1e-4
+  public static let orthonormalTolerance = FloatModelFile.orthonormalTolerance
 
   /// Relative floor on std: at least this fraction of the largest per-dimension std.
   public static let relativeStdFloor = 1e-3
@@ -70,7 +70,7 @@ public struct LatentNormalizer: Sendable, Equatable {
   /// Names under which the two arrays are stored in a model file.
   public static let meanName = FloatModelFile.normalizationMean
   public static let stdName = FloatModelFile.normalizationStd
-  public static let rotationName = "sequence.normalizer.rotation"
+  public static let rotationName = FloatModelFile.normalizationRotation
 
   public var dims: Int { mean.count }
 
@@ -91,14 +91,8 @@ public struct LatentNormalizer: Sendable, Equatable {
         throw .invalid("rotation has \(r.count) entries; need \(D) x \(D) = \(D * D)")
       }
       guard r.allSatisfy({ $0.isFinite }) else { throw .invalid("rotation has a non-finite entry") }
-      for a in 0..<D {
-        for b in a..<D {
-          var dot = 0.0
-          for i in 0..<D { dot += Double(r[i * D + a]) * Double(r[i * D + b]) }
-          guard abs(dot - (a == b ? 1 : 0)) <= LatentNormalizer.orthonormalTolerance else {
-            throw .invalid("rotation is not orthonormal (columns \(a) and \(b) have dot \(dot))")
-          }
-        }
+      if let why = FloatModelFile.orthonormalityProblem(r, dims: D) {
+        throw .invalid("rotation is not orthonormal: \(why)")
       }
     }
     self.mean = mean
