@@ -20,7 +20,8 @@ struct QuantizeCommand: ParsableCommand {
       """)
 
   enum Method: String, ExpressibleByArgument, CaseIterable {
-    case minmax, percentile, mse
+    case minmax, percentile, mse, entropy
+    case emaMinmax = "ema-minmax"
   }
 
   @Option(help: "Model folder (holding model.dnm) or a .dnm file.") var model: String
@@ -83,7 +84,8 @@ struct QuantizeCommand: ParsableCommand {
         ) { CLI.printError($0) }.clips.map { $0.map(\.pixels) }
       }
       var options = Quantizer.Options(
-        method: method == .minmax ? .minmax : method == .mse ? .mse : .percentile(percentile))
+        method: method == .percentile
+          ? .percentile(percentile) : CalibrationMethod(parsing: method.rawValue) ?? .minmax)
       options.starts = starts
       options.subPixel = subPixel
       options.realLatents = realLatents

@@ -174,3 +174,86 @@ import Testing
     #expect(a.range(.percentile(99.9)) == b.range(.percentile(99.9)))
   }
 }
+
+// MARK: - ema-minmax and entropy on distributions with known answers
+
+@Suite struct MovingAverageAndEntropyCalibrationTests {
+  /// Seeded standard normal values (Box-Muller on DanceRandom's uniform draws).
+  static func gaussian(_ n: Int, seed: UInt64) -> [Double] {
+    var rng = DanceRandom(seed: seed)
+    return (0..<n).map { _ in
+      let u1 = (Double(rng.next()) + 1) / 4_294_967_297
+      let u2 = Double(rng.next()) / 4_294_967_296
+      return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+  }
+
+  @Test func movingAverageOfBatchExtremesFollowsTheFormula() {
+    var o = RangeObserver(seed: 1)
+    o.observe([-1.0, 4])  // batch 1: (-1, 4)
+    o.observe([-3.0, 2])  // batch 2: (-3, 2)
+    o.observe([0.0, 10])  // batch 3: (0, 10)
+    let r = o.range(.emaMinmax(0.5))
+    // lo: -1 → 0.5·(-1) + 0.5·(-3) = -2 → 0.5·(-2) + 0.5·0 = -1;  hi: 4 → 3 → 6.5
+    #expect(r.lo == -1 && r.hi == 6.5)
+    #expect(o.range(.emaMinmax(0)) == (0, 10))  // momentum 0: the last batch
+    #expect(o.range(.minmax) == (-3, 10))
+  }
+
+  @Test func entropyKeepsAUniformRangeWhole() {
+    var rng = DanceRandom(seed: 3)
+    var o = RangeObserver(seed: 1)
+    o.observe((0..<200_000).map { _ in Double(rng.next()) / 4_294_967_296 })
+    let r = o.range(.entropy)
+    #expect(r.lo == 0)
+    #expect(r.hi > 0.97 && r.hi <= o.maximum, "threshold \(r.hi)")
+  }
+
+  /// A Gaussian at 8 bits: the least-error clipping point is near 4σ (Banner et al. 2019), about
+  /// the largest of 200,000 draws (4.4σ here), so the threshold lies between 3σ and the sample's
+  /// extremes, symmetric about 0.
+  @Test func entropyKeepsAGaussiansBulkAndTail() {
+    var o = RangeObserver(seed: 1)
+    o.observe(Self.gaussian(200_000, seed: 5))
+    let r = o.range(.entropy)
+    #expect(r.hi > 3 && r.hi <= o.maximum, "threshold \(r.hi), max \(o.maximum)")
+    #expect(r.lo < -3 && r.lo >= o.minimum, "threshold \(r.lo), min \(o.minimum)")
+  }
+
+  /// A Laplacian (heavier tail than a Gaussian): the threshold clips more of its range.
+  @Test func entropyClipsALaplaciansTail() {
+    var rng = DanceRandom(seed: 9)
+    var o = RangeObserver(seed: 1)
+    o.observe(
+      (0..<200_000).map { _ -> Double in
+        let u = (Double(rng.next()) + 0.5) / 4_294_967_296 - 0.5
+        return -(u < 0 ? -1 : 1) * log(1 - 2 * abs(u))
+      })
+    let r = o.range(.entropy)
+    #expect(r.hi > 3 && r.hi < 0.9 * o.maximum, "threshold \(r.hi), max \(o.maximum)")
+  }
+
+  /// Two modes at ±4: the threshold keeps both whole.
+  @Test func entropyKeepsBothModesOfABimodalMix() {
+    let g = Self.gaussian(200_000, seed: 7)
+    var o = RangeObserver(seed: 1)
+    o.observe(g.indices.map { i in (i % 2 == 0 ? 4 : -4) + 0.5 * g[i] })
+    let r = o.range(.entropy)
+    #expect(r.hi > 5 && r.lo < -5, "range \(r)")
+  }
+
+  /// Twenty values at 1,000 among 200,000 standard normal ones: minmax spends the scale on them,
+  /// entropy ignores them.
+  @Test func entropyIgnoresRareOutliers() {
+    var o = RangeObserver(seed: 1)
+    o.observe(Self.gaussian(200_000, seed: 11) + [Double](repeating: 1000, count: 20))
+    #expect(o.range(.minmax).hi == 1000)
+    #expect(o.range(.entropy).hi < 10, "threshold \(o.range(.entropy).hi)")
+  }
+
+  @Test func methodsParseByTheirCommandLineNames() {
+    #expect(CalibrationMethod(parsing: "ema-minmax") == .emaMinmax(0.9))
+    #expect(CalibrationMethod(parsing: "entropy") == .entropy)
+    #expect(CalibrationMethod.entropy.name == "entropy")
+  }
+}

@@ -24,6 +24,9 @@ public struct RangeObserver: Sendable {
   public private(set) var count = 0
   /// The sample (all values while fewer than `capacity` were seen).
   public private(set) var sample: [Double] = []
+  /// The minimum and maximum of each `observe` call (a calibration batch), in order.
+  public private(set) var batchMinima: [Double] = []
+  public private(set) var batchMaxima: [Double] = []
   public let capacity: Int
   private var rng: DanceRandom
 
@@ -35,11 +38,21 @@ public struct RangeObserver: Sendable {
 
   /// Adds values (non-finite values are a bug upstream and stop the run).
   public mutating func observe<C: Collection>(_ values: C) where C.Element: BinaryFloatingPoint {
+    var batchMin = Double.infinity
+    var batchMax = -Double.infinity
+    defer {
+      if batchMin <= batchMax {
+        batchMinima.append(batchMin)
+        batchMaxima.append(batchMax)
+      }
+    }
     for v in values {
       let x = Double(v)
       precondition(x.isFinite, "calibration saw a non-finite value")
       if x < minimum { minimum = x }
       if x > maximum { maximum = x }
+      batchMin = Swift.min(batchMin, x)
+      batchMax = Swift.max(batchMax, x)
       count += 1
       if sample.count < capacity {
         sample.append(x)
@@ -69,7 +82,33 @@ public struct RangeObserver: Sendable {
       return (Self.quantile(sorted, (100 - p) / 100), Self.quantile(sorted, p / 100))
     case .mse:
       return mseRange()
+    case .emaMinmax(let m):
+      return (Self.movingAverage(batchMinima, momentum: m), Self.movingAverage(batchMaxima, momentum: m))
+    case .entropy:
+      return entropyRange()
     }
+  }
+
+  /// ema ← m · ema + (1 − m) · x over the values in order, starting from the first.
+  ///
+  /// ```swift
+  /// RangeObserver.movingAverage([10, 0, 0], momentum: 0.5)   // 10 → 5 → 2.5
+  /// ```
+  public static func movingAverage(_ values: [Double], momentum m: Double) -> Double {
+    guard var ema = values.first else { return 0 }
+    for x in values.dropFirst() { ema = m * ema + (1 - m) * x }
+    return ema
+  }
+
+  /// `entropy`: a tensor that never goes below 0 (a relu output) gets [0, t] with t chosen over
+  /// 255 levels; any other gets [−t, t] over 128 levels of |x|, each end kept inside the values
+  /// seen (EntropyCalibration).
+  func entropyRange() -> (lo: Double, hi: Double) {
+    if minimum >= 0 {
+      return (0, Swift.min(maximum, EntropyCalibration.threshold(sample, levels: 255)))
+    }
+    let t = EntropyCalibration.threshold(sample.map(abs), levels: 128)
+    return (Swift.max(minimum, -t), Swift.min(maximum, t))
   }
 
   /// The int8 range with the least quantisation MSE over (up to 65,536 values of) the sample.
@@ -103,10 +142,10 @@ public struct RangeObserver: Sendable {
     return best
   }
 
-  /// The largest magnitude under `method`: max(|lo|, |hi|); `mse` gives the min-max magnitude
-  /// (int16 tensors).
+  /// The largest magnitude under `method`: max(|lo|, |hi|); `mse` and `entropy`, which weigh
+  /// int8 rounding, give the min-max magnitude (int16 tensors).
   public func magnitude(_ method: CalibrationMethod) -> Double {
-    let r = range(method == .mse ? .minmax : method)
+    let r = range(method == .mse || method == .entropy ? .minmax : method)
     return max(abs(r.lo), abs(r.hi))
   }
 
