@@ -7,13 +7,14 @@ import Foundation
 /// divergence between the calibration histogram and its quantised form (the method TensorRT and
 /// ONNX Runtime call entropy calibration).
 ///
-/// For non-negative values x (magnitudes, or a relu output) and a histogram of B = 2048 bins over
-/// [0, max x], each candidate i = levels ... B (threshold at the end of bin i) gives:
+/// For non-negative values x (magnitudes, or a relu output; exact zeros left out, since every
+/// range keeps them exact) and a histogram of B = 2048 bins over [0, max x], each candidate i = levels ... B (threshold at the end of bin i) gives:
 /// ```text
 /// P = bins 0 ..< i, with everything beyond bin i added to bin i − 1 (the clipped values)
 /// Q = bins 0 ..< i merged into `levels` groups, each group's count spread evenly over its
 ///     non-empty bins (what int8 can still tell apart)
-/// KL(P ‖ Q) = Σ P log(P / Q), both normalised, Q's empty bins raised to ε = 10^-4
+/// KL(P ‖ Q) = Σ P log(P / Q), both over P's total (so the clipped mass Q cannot hold counts
+///     against the candidate), Q's empty bins at ε = 10^-4 / i
 /// ```
 /// and t = i · (bin width) for the i with the least divergence.
 ///
@@ -51,6 +52,9 @@ public enum EntropyCalibration {
     var above = 0.0
     for v in values {
       precondition(v >= 0, "entropy calibration reads non-negative values")
+      // Exact zeros (a relu's floor) are exact in every candidate range: they carry no
+      // information about the threshold, and their spike would drown the rest of bin 0.
+      if v == 0 { continue }
       if v > top { above += 1 } else { histogram[min(Int(v / width), bins - 1)] += 1 }
     }
     var best = bins

@@ -142,10 +142,16 @@ public struct RangeObserver: Sendable {
     return best
   }
 
-  /// The largest magnitude under `method`: max(|lo|, |hi|); `mse` and `entropy`, which weigh
-  /// int8 rounding, give the min-max magnitude (int16 tensors).
+  /// The largest magnitude under `method`: max(|lo|, |hi|), for int16 tensors, whose rounding
+  /// is negligible: `mse` and `entropy` (which weigh int8 rounding) and `emaMinmax` (whose
+  /// averaged extremes would clip the int16 tensor's largest values; measured on tiny: relative
+  /// RMSE of the MDN means 8.33 % instead of 0.94 %) give the min-max magnitude.
   public func magnitude(_ method: CalibrationMethod) -> Double {
-    let r = range(method == .mse || method == .entropy ? .minmax : method)
+    let r: (lo: Double, hi: Double)
+    switch method {
+    case .mse, .entropy, .emaMinmax: r = range(.minmax)
+    case .minmax, .percentile: r = range(method)
+    }
     return max(abs(r.lo), abs(r.hi))
   }
 
