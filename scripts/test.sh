@@ -15,6 +15,7 @@ swift test --skip-build
 # The same Int8Runtime files as bare-metal firmware under QEMU (Cortex-M4), checked byte for byte.
 bash scripts/firmware-test.sh
 bash scripts/int8-reference-test.sh
+bash scripts/fuzz.sh 30
 swift build -c release --build-tests -Xswiftc -enable-testing
 bash scripts/debug-release-bytes.sh
 DANCENET_RELEASE_TESTS=1 swift test -c release --skip-build --filter TinyOverfitTests
