@@ -28,10 +28,14 @@ import PackageDescription
 ///   widening multiply-adds; 32 lanes measured a paper frame at 35 ms instead of 51 ms;
 /// - `DANCENET_TARGET_CPU=native swift build -c release`: this machine's CPU (AVX2 / AVX-512
 ///   multiply-adds), the compiler's own widths (12 ms on the same machine).
-/// `DANCENET_VECTOR_WIDTH=N` overrides the width, for experiments. The firmware build
+/// `DANCENET_VECTOR_WIDTH=N` overrides the width, for experiments; `DANCENET_VECTOR_WIDTH=none`
+/// drops the flag. These are unsafe flags, which SwiftPM refuses in a package that is a
+/// dependency by version: a package depending on dancenet that way builds with
+/// `DANCENET_VECTOR_WIDTH=none` (same bytes, slower portable loops). The firmware build
 /// (firmware-sim) compiles the same files with its own flags and none of these.
 let targetCPU = Context.environment["DANCENET_TARGET_CPU"]
-let vectorWidth = Context.environment["DANCENET_VECTOR_WIDTH"] ?? (targetCPU == nil ? "32" : nil)
+let widthSetting = Context.environment["DANCENET_VECTOR_WIDTH"] ?? (targetCPU == nil ? "32" : nil)
+let vectorWidth = widthSetting == "none" ? nil : widthSetting
 let runtimeSettings: [SwiftSetting] =
   (targetCPU.map { [.unsafeFlags(["-target-cpu", $0])] } ?? [])
   + (vectorWidth.map { [.unsafeFlags(["-Xllvm", "-force-vector-width=\($0)"])] } ?? [])
