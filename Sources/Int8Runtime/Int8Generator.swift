@@ -35,6 +35,21 @@ public struct Int8Generator {
       self.piTemperatureQ16 = piTemperatureQ16
       self.sigmaTemperatureQ16 = sigmaTemperatureQ16
     }
+
+    /// The integer sampler these options give on `model`, after checking that the model can
+    /// serve them (the start exists, τσ is below 16): both generators start here.
+    public func sampler(for model: Int8Model) throws(Int8ModelError) -> IntegerMDNSampler {
+      guard start >= 0 && start < model.startCount else {
+        throw .invalidOption(
+          "start \(start) does not exist: the model stores \(model.startCount) start latents")
+      }
+      guard sigmaTemperatureQ16 < IntegerMDNSampler.sigmaTemperatureLimitQ16 else {
+        throw .invalidOption("sigma-temperature must be below 16")
+      }
+      return IntegerMDNSampler(
+        piTemperatureQ16: piTemperatureQ16, sigmaTemperatureQ16: sigmaTemperatureQ16,
+        latentFractionBits: model.latentFractionBits, sigma: model.sigma, softmax: model.softmax)
+    }
   }
 
   public let model: Int8Model
@@ -63,18 +78,9 @@ public struct Int8Generator {
 
   public init(model: Int8Model, seed: UInt64, options: Options = Options()) throws(Int8ModelError) {
     let p = model.preset
-    guard options.start >= 0 && options.start < model.startCount else {
-      throw .invalidOption(
-        "start \(options.start) does not exist: the model stores \(model.startCount) start latents")
-    }
-    guard options.sigmaTemperatureQ16 < IntegerMDNSampler.sigmaTemperatureLimitQ16 else {
-      throw .invalidOption("sigma-temperature must be below 16")
-    }
+    sampler = try options.sampler(for: model)
     self.model = model
     self.options = options
-    sampler = IntegerMDNSampler(
-      piTemperatureQ16: options.piTemperatureQ16, sigmaTemperatureQ16: options.sigmaTemperatureQ16,
-      latentFractionBits: model.latentFractionBits, sigma: model.sigma, softmax: model.softmax)
     rng = DanceRandom(seed: seed)
     let D = p.latentSize
     let U = p.lstmUnits

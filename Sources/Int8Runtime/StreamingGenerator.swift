@@ -52,13 +52,7 @@ public struct StreamingGenerator {
     arena: UnsafeMutableRawBufferPointer
   ) throws(Int8ModelError) {
     let p = model.preset
-    guard options.start >= 0 && options.start < model.startCount else {
-      throw .invalidOption(
-        "start \(options.start) does not exist: the model stores \(model.startCount) start latents")
-    }
-    guard options.sigmaTemperatureQ16 < IntegerMDNSampler.sigmaTemperatureLimitQ16 else {
-      throw .invalidOption("sigma-temperature must be below 16")
-    }
+    sampler = try options.sampler(for: model)
     guard p.decoderChannels.count <= StreamingDecoder.maxScaleSteps else {
       throw .invalidOption(
         "the streaming runtime decodes at most \(StreamingDecoder.maxScaleSteps) scale steps")
@@ -73,9 +67,6 @@ public struct StreamingGenerator {
     self.model = model
     self.options = options
     self.plan = plan
-    sampler = IntegerMDNSampler(
-      piTemperatureQ16: options.piTemperatureQ16, sigmaTemperatureQ16: options.sigmaTemperatureQ16,
-      latentFractionBits: model.latentFractionBits, sigma: model.sigma, softmax: model.softmax)
     rng = DanceRandom(seed: seed)
     func view<T>(_ i: Int, _ type: T.Type) -> UnsafeMutablePointer<T> {
       (base + plan.buffers[i].offset).assumingMemoryBound(to: T.self)

@@ -1,3 +1,4 @@
+import Foundation
 import Int8Runtime
 
 #if canImport(Glibc)
@@ -23,6 +24,13 @@ final class AlignedBytes: @unchecked Sendable {
     UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(raw)[0..<count])
   }
   deinit { raw.deallocate() }
+}
+
+/// The shipped int8 model of a preset (models/NAME/model-int8.dnm), read into aligned memory.
+func shippedInt8Model(_ name: String) throws -> AlignedBytes {
+  let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../models/\(name)/model-int8.dnm")
+  return AlignedBytes(Array(try Data(contentsOf: path)))
 }
 
 /// Little-endian bytes of integers.

@@ -127,9 +127,7 @@ func saturatingLatentsDecodeAsTheReference(subPixel: Bool) throws {
 }
 
 @Test func theShippedTinyModelStreamsItsReferenceFrames() throws {
-  let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .appendingPathComponent("../../models/tiny/model-int8.dnm").path
-  let bytes = AlignedBytes(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+  let bytes = try shippedInt8Model("tiny")
   try withExtendedLifetime(bytes) {
     let model = try Int8Model(bytes.buffer)
     let options = Int8Generator.Options(start: 3, piTemperatureQ16: 19661, sigmaTemperatureQ16: 65536)

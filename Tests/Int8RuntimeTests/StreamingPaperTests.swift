@@ -13,9 +13,7 @@ import Testing
     "needs a release build: set DANCENET_RELEASE_TESTS=1 and build with -c release (scripts/test.sh)"))
 struct StreamingPaperTests {
   @Test func twoPaperFramesEqualTheReferenceFrames() throws {
-    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .appendingPathComponent("../../models/paper/model-int8.dnm").path
-    let bytes = AlignedBytes(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+    let bytes = try shippedInt8Model("paper")
     try withExtendedLifetime(bytes) {
       let model = try Int8Model(bytes.buffer)
       #expect(model.subPixelPhases.allSatisfy { $0 != nil })  // the shipped file carries them
