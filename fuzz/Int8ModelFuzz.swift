@@ -3,7 +3,7 @@
 // CRC); a model that loads is planned, given an arena and made to generate one frame with the
 // streaming runtime. Built by scripts/fuzz.sh.
 
-/// Arena cap: a plan over 4 MB is skipped (the tiny preset needs 9,696 bytes).
+/// Arena cap: a plan over 4 MB is skipped (the tiny preset needs 9,888 bytes).
 let arenaLimit = 4 << 20
 /// Frame cap: generation is skipped above 512 × 512 pixels, to keep executions fast.
 let pixelLimit = 512 * 512

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: a dance from the shipped paper int8 model through the streaming integer runtime
-# (54,032 bytes of arena), piped as y4m into ffmpeg for an MP4, with a contact sheet; plus the
+# (55,056 bytes of arena), piped as y4m into ffmpeg for an MP4, with a contact sheet; plus the
 # synthetic dancer it was trained on, for comparison. Built for this machine's CPU
 # (DANCENET_TARGET_CPU=native: wide multiply-adds); a portable build gives the same bytes.
 # Usage: bash scripts/demo.sh [OUTDIR]   (default: out)

@@ -56,7 +56,7 @@ public enum DotProduct {
   }
 
   /// Σ w0[i] · u0[i] + w1[i] · u1[i]: two int16-by-unsigned rows in one loop, so the vector
-  /// partial sums are reduced once (the two tap rows of a sub-pixel phase).
+  /// partial sums are reduced once (the pixel conv's two tap rows of a sub-pixel phase).
   @inlinable @inline(__always)
   public static func int16(
     _ w0: UnsafePointer<Int16>, uint8 u0: UnsafePointer<UInt8>, _ w1: UnsafePointer<Int16>,
@@ -67,22 +67,13 @@ public enum DotProduct {
     return acc
   }
 
-  /// Two outputs' two-row sums in one loop (output channels o and o + 1 of a sub-pixel phase):
-  /// each input is loaded once for both, and the two reductions overlap.
+  /// Σ w[i] · x[i], int16 weights (sub-pixel phase taps) and int16 inputs: the form vector
+  /// multiply-add instructions take two products at a time (x86 `pmaddwd`, Arm `smlad`).
   @inlinable @inline(__always)
-  public static func int16Pair(
-    _ a0: UnsafePointer<Int16>, _ a1: UnsafePointer<Int16>, _ b0: UnsafePointer<Int16>,
-    _ b1: UnsafePointer<Int16>, uint8 u0: UnsafePointer<UInt8>, uint8 u1: UnsafePointer<UInt8>, count n: Int
-  ) -> (Int32, Int32) {
-    var accA: Int32 = 0
-    var accB: Int32 = 0
-    for i in 0..<n {
-      let x0 = Int32(u0[i])
-      let x1 = Int32(u1[i])
-      accA &+= Int32(a0[i]) &* x0 &+ Int32(a1[i]) &* x1
-      accB &+= Int32(b0[i]) &* x0 &+ Int32(b1[i]) &* x1
-    }
-    return (accA, accB)
+  public static func int16(_ w: UnsafePointer<Int16>, int16 x: UnsafePointer<Int16>, count n: Int) -> Int32 {
+    var acc: Int32 = 0
+    for i in 0..<n { acc &+= Int32(w[i]) &* Int32(x[i]) }
+    return acc
   }
 
   /// Σ w[i] · x[i] and Σ w[i], int8 weights and int8 inputs with a zero point (conv1 reads

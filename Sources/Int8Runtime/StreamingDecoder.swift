@@ -53,6 +53,14 @@ struct ConvStage {
 /// that even an unoptimised build allocates no closure context per row).
 protocol AccumulatorStore {
   func callAsFunction(_ x: Int, _ o: Int, _ acc: Int32)
+  /// All `count` channels of output pixel x at once.
+  func pixel(_ x: Int, _ sums: UnsafePointer<Int32>, count: Int)
+}
+
+extension AccumulatorStore {
+  func pixel(_ x: Int, _ sums: UnsafePointer<Int32>, count: Int) {
+    for o in 0..<count { self(x, o, sums[o]) }
+  }
 }
 
 /// A relu conv's outputs into its window row, as u = clamp(scaled, 0, 127 − zy).
@@ -65,6 +73,14 @@ struct ReluRowStore: AccumulatorStore {
   @inline(__always) func callAsFunction(_ x: Int, _ o: Int, _ acc: Int32) {
     out[x * channels + o] = UInt8(
       truncatingIfNeeded: requantization(acc, o, zeroPoint: 0, min: 0, max: ceiling))
+  }
+
+  /// One loop over the channels, which the optimiser vectorises (64-bit products and shifts).
+  @inline(__always) func pixel(_ x: Int, _ sums: UnsafePointer<Int32>, count: Int) {
+    let target = out + x * channels
+    for o in 0..<count {
+      target[o] = UInt8(truncatingIfNeeded: requantization(sums[o], o, zeroPoint: 0, min: 0, max: ceiling))
+    }
   }
 }
 
@@ -107,6 +123,10 @@ struct StreamingDecoder {
   /// conv1 ... conv n, then the pixel conv (index s − 1 = conv s).
   let stages: [ConvStage]
   let pixelRow: UnsafeMutablePointer<UInt8>
+  /// One output pixel's sub-pixel inputs, widened: tap row 0 then tap row 1, 2·C each.
+  let phaseTaps: UnsafeMutablePointer<Int16>
+  /// One output pixel's accumulators (bias included), requantised together.
+  let pixelSums: UnsafeMutablePointer<Int32>
 
   init(model: Int8Model, plan: StreamingPlan, arena: UnsafeMutableRawPointer) {
     self.model = model
@@ -147,8 +167,9 @@ struct StreamingDecoder {
         bias: last.bias.pointer, outputCeiling: 0))
     self.windows = windows
     self.stages = stages
-    pixelRow = (arena + plan.buffers[StreamingPlan.firstConvRows + p.decoderChannels.count].offset)
-      .assumingMemoryBound(to: UInt8.self)
+    pixelRow = (arena + plan.buffers[StreamingPlan.pixelRow(p)].offset).assumingMemoryBound(to: UInt8.self)
+    phaseTaps = (arena + plan.buffers[StreamingPlan.phaseTaps(p)].offset).assumingMemoryBound(to: Int16.self)
+    pixelSums = (arena + plan.buffers[StreamingPlan.pixelSums(p)].offset).assumingMemoryBound(to: Int32.self)
   }
 
   // MARK: - Frame
@@ -264,6 +285,19 @@ struct StreamingDecoder {
     }
   }
 
+  /// Every output channel's accumulator for one pixel of a sub-pixel phase: bias + Σ w · taps.
+  @inline(__always)
+  func phaseSums(
+    _ w: UnsafePointer<Int16>, _ taps: UnsafePointer<Int16>, _ bias: UnsafePointer<Int32>, outputs: Int,
+    count: Int
+  ) {
+    var row = w
+    for o in 0..<outputs {
+      pixelSums[o] = bias[o] &+ DotProduct.int16(row, int16: taps, count: count)
+      row += count
+    }
+  }
+
   /// A conv after a 2x upsample, full-resolution output row y from the unsigned low-resolution
   /// window: through the sub-pixel phases when the stage has them, else by indexing.
   @inline(__always)
@@ -277,38 +311,45 @@ struct StreamingDecoder {
     }
     if let phases = stage.phases {
       // Phase (py, px): tap row ty reads low-resolution row r + py + ty − 1, padded columns
-      // c + px ... c + px + 1 (2·C contiguous bytes), with int16 taps.
+      // c + px ... c + px + 1 (2·C contiguous bytes), with int16 taps; a tap row outside the
+      // image adds nothing.
       let (r, py) = (y >> 1, y & 1)
-      let firstTap = r + py - 1 < 0 ? 1 : 0
-      let endTap = r + py >= input.rows ? 1 : 2
+      let inside = (r + py - 1 >= 0, r + py < input.rows)
       let rows = (low(r + py - 1), low(r + py))
+      let span = 2 * C
       for x in 0..<cols {
         let (c, px) = (x >> 1, x & 1)
         let phase = 2 * py + px
         let (top, bottom) = (rows.0 + (c + px) * C, rows.1 + (c + px) * C)
         let w = phases + phase * O * 4 * C
-        var o = 0
-        if firstTap == 0 && endTap == 2 {
-          // Both tap rows inside the image (all but the first and last row): two outputs at a time.
-          while o + 1 < O {
-            let a = w + o * 4 * C
-            let b = a + 4 * C
-            let (accA, accB) = DotProduct.int16Pair(
-              a, a + 2 * C, b, b + 2 * C, uint8: top, uint8: bottom, count: 2 * C)
-            store(x, o, stage.bias[o] &+ accA)
-            store(x, o + 1, stage.bias[o + 1] &+ accB)
-            o += 2
+        if O == 1 {
+          // The pixel conv: one output channel reads the window directly.
+          var acc = stage.bias[0]
+          switch inside {
+          case (true, true): acc &+= DotProduct.int16(w, uint8: top, w + span, uint8: bottom, count: span)
+          case (true, false): acc &+= DotProduct.int16(w, uint8: top, count: span)
+          case (false, true): acc &+= DotProduct.int16(w + span, uint8: bottom, count: span)
+          case (false, false): break
           }
+          store(x, 0, acc)
+          continue
         }
-        while o < O {
-          let wo = w + o * 4 * C
-          var acc = stage.bias[o]
-          for ty in firstTap..<endTap {
-            acc &+= DotProduct.int16(wo + ty * 2 * C, uint8: ty == 0 ? top : bottom, count: 2 * C)
-          }
-          store(x, o, acc)
-          o += 1
+        // Widen the four pixels once (a row outside the image as zeros), then every output
+        // channel is one int16 sum of 4·C.
+        for i in 0..<span {
+          phaseTaps[i] = inside.0 ? Int16(top[i]) : 0
+          phaseTaps[span + i] = inside.1 ? Int16(bottom[i]) : 0
         }
+        let taps = UnsafePointer(phaseTaps)
+        // A sum over a count the optimiser knows is unrolled whole (no loop, no remainder):
+        // the presets' widths get one each.
+        switch 2 * span {
+        case 64: phaseSums(w, taps, stage.bias, outputs: O, count: 64)
+        case 128: phaseSums(w, taps, stage.bias, outputs: O, count: 128)
+        case 256: phaseSums(w, taps, stage.bias, outputs: O, count: 256)
+        default: phaseSums(w, taps, stage.bias, outputs: O, count: 2 * span)
+        }
+        store.pixel(x, pixelSums, count: O)
       }
       return
     }

@@ -21,7 +21,7 @@ public protocol FrameRowSink {
 /// on the firmware).
 ///
 /// ```swift
-/// let plan = StreamingPlan(preset: model.preset)               // tiny: 9,696 bytes
+/// let plan = StreamingPlan(preset: model.preset)               // tiny: 9,888 bytes
 /// let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: plan.totalBytes, alignment: 16)
 /// var gen = try StreamingGenerator(model: model, seed: 7, options: .init(), arena: arena)
 /// var sink = MyRowWriter()                                     // a FrameRowSink

@@ -27,8 +27,16 @@
 /// decoder.conv1.rows       3,472    896  frame    2 × 28 × 16 (uint8: x − zero point)
 /// decoder.conv2.rows       4,368  1,728  frame    2 × 54 × 16
 /// decoder.conv3.rows       6,096  3,392  frame    2 × 106 × 16
-/// pixels.row               9,488    208  frame    total 9,696
+/// pixels.row               9,488    208  frame
+/// decoder.phase.taps       9,696    128  frame    2 × 2 × 16 int16
+/// decoder.pixel.sums       9,824     64  frame    16 int32, total 9,888
 /// ```
+/// The last two serve the sub-pixel form (docs/INT8.md), when the file carries it. The taps are
+/// the four low-resolution pixels one output pixel of conv2 ... conv n reads, widened to int16
+/// once and then read by every output channel: int16 by int16 sums are what vector multiply-add
+/// instructions take in pairs (x86 `pmaddwd`, Arm `smlad`). The sums are that pixel's
+/// accumulators, requantised in one loop over the channels. The pixel conv has one output
+/// channel, so widening its input would cost as much as its sum: it reads its window directly.
 /// Each buffer starts on a 16-byte boundary; step and frame buffers overlap; `totalBytes` is the
 /// end of the last one.
 public struct StreamingPlan: Sendable {
@@ -68,6 +76,10 @@ public struct StreamingPlan: Sendable {
   // MARK: Indices of the buffers the generator uses
   static let h = 0, c = 1, latent = 2, hNext = 3, denseOutput = 4, logits = 5
   static let denseRow = 6, expandRows = 7, firstConvRows = 8
+  /// The pixel row, then the sub-pixel scratch, follow the conv windows.
+  static func pixelRow(_ p: ModelPreset) -> Int { firstConvRows + p.decoderChannels.count }
+  static func phaseTaps(_ p: ModelPreset) -> Int { pixelRow(p) + 1 }
+  static func pixelSums(_ p: ModelPreset) -> Int { pixelRow(p) + 2 }
 
   /// Rows each conv's output window keeps: the next conv reads it through a 2x upsample.
   static let upsampledWindow = 2
@@ -106,6 +118,12 @@ public struct StreamingPlan: Sendable {
       cols *= 2
     }
     add("pixels.row", p.frameWidth, .frame, "\(p.frameWidth) uint8")
+    let widest = p.decoderChannels.dropLast().max() ?? 0
+    add(
+      "decoder.phase.taps", 2 * 4 * widest, .frame,
+      "2 × 2 × \(widest) int16 (one pixel's sub-pixel inputs, widened)")
+    let widestOut = p.decoderChannels.dropFirst().max() ?? 0
+    add("decoder.pixel.sums", 4 * widestOut, .frame, "\(widestOut) int32 (one pixel's accumulators)")
     self.buffers = buffers
     totalBytes = max(stepEnd, cursor)
   }

@@ -117,7 +117,7 @@ import Testing
     #expect(r.stdout.count == Self.pixels)
   }
 
-  /// The int8 runtime's arena plan (tiny: 9,696 bytes) against --budget: the plan itself is
+  /// The int8 runtime's arena plan (tiny: 9,888 bytes) against --budget: the plan itself is
   /// accepted, one byte less is refused in one line with exit code 2 before any output.
   @Test func theArenaPlanIsCheckedAgainstTheBudget() throws {
     let plan = StreamingPlan(preset: .tiny).totalBytes
