@@ -104,7 +104,7 @@ struct PixelRowStore: AccumulatorStore {
 /// rows ⌊(y + ky − 1)/2⌋ (and columns the same way), or, when the file carries the exact
 /// sub-pixel form, the four 2x2 phase kernels (4/9 of the multiply-accumulates). Relu outputs
 /// (decoder.dense, every conv) are kept as u = x − zy, so the next layer's sum needs no zero
-/// point; only conv1 reads an int8 window (decoder.expand has no relu) and subtracts zx · Σ w.
+/// point; only conv1 reads an int8 window (decoder.expand has no relu) and sums w · (x − zx).
 /// All of it gives the reference's integers: accumulation order does not matter in exact 32-bit
 /// arithmetic, and clamp(s + zy, zy, 127) − zy = clamp(s, 0, 127 − zy).
 ///
@@ -255,17 +255,17 @@ struct StreamingDecoder {
     guard let rq = stage.requantization else { preconditionFailure("conv stages requantise") }
     let store = ReluRowStore(out: out, channels: O, requantization: rq, ceiling: ceiling)
     if s == 1 {
-      sameResolutionConvRow(stage, input: windows[0], zeroPoint: Int32(model.expandZeroPoint), row: y, store)
+      sameResolutionConvRow(stage, input: windows[0], zeroPoint: Int8(model.expandZeroPoint), row: y, store)
     } else {
       upsampledConvRow(stage, input: windows[s - 1], row: y, cols: output.cols, store)
     }
   }
 
   /// conv1: the input's resolution, int8 input with zero point zx. Kernel row ky reads padded
-  /// columns x ... x + 2, 3·C contiguous bytes: acc = bias + Σ_ky (Σ w·x − zx · Σ w).
+  /// columns x ... x + 2, 3·C contiguous bytes: acc = bias + Σ_ky Σ w·(x − zx).
   @inline(__always)
   func sameResolutionConvRow(
-    _ stage: ConvStage, input: RowWindow, zeroPoint zx: Int32, row y: Int, _ store: some AccumulatorStore
+    _ stage: ConvStage, input: RowWindow, zeroPoint zx: Int8, row y: Int, _ store: some AccumulatorStore
   ) {
     let C = stage.inChannels
     let span = 3 * C
@@ -276,9 +276,7 @@ struct StreamingDecoder {
         var acc = stage.bias[o]
         for ky in first..<end {
           let row = UnsafePointer(input.row(y + ky - 1).assumingMemoryBound(to: Int8.self)) + x * C
-          let (product, weightSum) = DotProduct.int8(
-            stage.weights + (o * 3 + ky) * span, int8: row, count: span)
-          acc = acc &+ product &- zx &* weightSum
+          acc &+= DotProduct.int8(stage.weights + (o * 3 + ky) * span, int8: row, zeroPoint: zx, count: span)
         }
         store(x, o, acc)
       }
