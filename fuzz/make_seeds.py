@@ -1,12 +1,20 @@
 #!/usr/bin/env python3
-"""Writes the synthetic seeds of fuzz/corpus/container/ and the dictionary fuzz/dancenet.dict.
+"""Writes the synthetic seeds of fuzz/corpus/{container,float,png}/ and the dictionaries
+fuzz/dancenet.dict and fuzz/png.dict.
 
 The containers follow docs/FORMAT.md byte for byte (CRC included, although the fuzz targets skip
-it). The dictionary holds the magic and every tensor name and metadata key of the tiny int8
-model (docs/INT8.md). Run from the repository root: python3 fuzz/make_seeds.py
+it or rewrite it). The dictionary holds the magic and every tensor name and metadata key of the
+tiny int8 model (docs/INT8.md) and of a float model. The float seeds are complete float models
+of a micro preset (8 x 8 frames, a few hundred parameters); the PNG seeds are small images of
+every colour type plus three frames of data/synth4k. Run from the repository root:
+python3 fuzz/make_seeds.py
 """
+import shutil
 import struct
 import zlib
+
+from seeds_float import float_seeds
+from seeds_png import PNG_WORDS, png_seeds
 
 TYPES = {"f32": (1, 4), "f16": (2, 2), "i8": (3, 1), "i16": (4, 2), "i32": (5, 4), "u8": (6, 1)}
 
@@ -93,13 +101,29 @@ def main():
     names, keys = read_names(tiny)
     for name, data in seeds.items():
         open("fuzz/corpus/container/" + name, "wb").write(data)
+    floats = float_seeds(container)
+    for name, data in floats.items():
+        open("fuzz/corpus/float/" + name, "wb").write(data)
+    float_names, float_keys = read_names(floats["micro-extras.dnm"])
     words = ["DNCE"] + keys + names
+    words += [w for w in float_keys + float_names if w not in words]
     with open("fuzz/dancenet.dict", "w") as f:
         f.write("# libFuzzer dictionary: the container magic (docs/FORMAT.md), then every metadata\n")
         f.write("# key and tensor name of the tiny int8 model (docs/INT8.md). fuzz/make_seeds.py.\n")
         for i, w in enumerate(words):
             f.write('w%d="%s"\n' % (i, w))
-    print("%d seeds, %d dictionary words" % (len(seeds), len(words)))
+    pngs = png_seeds()
+    for name, data in pngs.items():
+        open("fuzz/corpus/png/" + name, "wb").write(data)
+    for n in (1, 2, 3):  # real training frames (208 x 120 gray, about 1.6 KB each)
+        shutil.copy("data/synth4k/%d.png" % n, "fuzz/corpus/png/synth-%d.png" % n)
+    with open("fuzz/png.dict", "w") as f:
+        f.write("# libFuzzer dictionary for the PNG target: the signature and chunk names.\n")
+        f.write("# fuzz/make_seeds.py.\n")
+        for i, w in enumerate(PNG_WORDS):
+            f.write('p%d="%s"\n' % (i, w))
+    print("%d container, %d float, %d png seeds; %d + %d dictionary words"
+          % (len(seeds), len(floats), len(pngs) + 3, len(words), len(PNG_WORDS)))
 
 
 if __name__ == "__main__":

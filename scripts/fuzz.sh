@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Fuzzes the integer runtime's readers with libFuzzer (issue 16): fuzz/ContainerFuzz.swift (the
-# container reader) and fuzz/Int8ModelFuzz.swift (the int8 model reader, then one streamed frame),
-# each built with swiftc and AddressSanitizer against Sources/Int8Runtime, each run for SECONDS
-# (default 60) on a scratch copy of its seed corpus (fuzz/corpus/<target>/, never grown here) with
-# the dictionary fuzz/dancenet.dict. Prints per target the executions, exec/s, libFuzzer's final
-# cov:/ft: and whether it crashed; exits non-zero on any crash or build failure, printing the
-# crash input's path (under .build-fuzz/artifacts/).
+# Fuzzes the project's readers with libFuzzer (issue 16): fuzz/ContainerFuzz.swift (the
+# container reader), fuzz/Int8ModelFuzz.swift (the int8 model reader, then one streamed frame),
+# both built with swiftc and AddressSanitizer directly against Sources/Int8Runtime;
+# fuzz/FloatModelFuzz.swift (the float model loader) and fuzz/PNGFrameFuzz.swift (the PNG frame
+# loader, libpng included), built against the instrumented modules they import (compiled into
+# .build-fuzz/modules/). Each runs for SECONDS (default 60) on a scratch copy of its seed corpus
+# (fuzz/corpus/<target>/, never grown here) with its dictionary. Prints per target the
+# executions, exec/s, libFuzzer's final cov:/ft: and whether it crashed; exits non-zero on any
+# crash or build failure, printing the crash input's path (under .build-fuzz/artifacts/).
 #
 #   bash scripts/fuzz.sh        # 60 s per target
 #   bash scripts/fuzz.sh 30     # the test suite's run
@@ -22,23 +24,59 @@ mkdir -p "$out"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 
-# target name, Swift file, corpus folder
-targets=("container ContainerFuzz container" "int8 Int8ModelFuzz int8")
+# target name, Swift file, corpus folder, dictionary, modules it imports (in build order; none:
+# the file is compiled together with Sources/Int8Runtime)
+targets=(
+  "container ContainerFuzz container dancenet none"
+  "int8 Int8ModelFuzz int8 dancenet none"
+  "float FloatModelFuzz float dancenet Int8Runtime,FileAccess,ModelFiles"
+  "png PNGFrameFuzz png png FileAccess,ImageIO"
+)
+# lld: gold prints a warning per AddressSanitizer helper symbol.
+flags=(-sanitize=fuzzer,address -parse-as-library -O -use-ld=lld)
+modules="$out/modules"
+mkdir -p "$modules"
 
-build() {  # name, Swift file: rebuilt when any source is newer than the binary
+stale() {  # output, sources...: true when the output is missing or older than a source
+  [[ ! -e "$1" ]] || [[ -n "$(find "${@:2}" -name '*.swift' -newer "$1")" ]]
+}
+
+newer() {  # file, others...: true when one of the others is newer than the file
+  [[ $# -gt 1 ]] && [[ -n "$(find "${@:2}" -newer "$1")" ]]
+}
+
+build_module() {  # module name, libraries it may import: Sources/<name> as an instrumented
+  local lib="$modules/lib$1.a"  # static library and module
+  stale "$lib" "Sources/$1" || newer "$lib" "${@:2}" || return 0
+  echo "building $lib"
+  swiftc "${flags[@]}" -module-name "$1" -I "$modules" -I Sources/CPNG -emit-module \
+    -emit-module-path "$modules/$1.swiftmodule" -emit-library -static -o "$lib" Sources/"$1"/*.swift
+}
+
+build() {  # name, Swift file, modules
   local bin="$out/$1" src="fuzz/$2.swift"
-  if [[ -x "$bin" ]] && [[ -z "$(find Sources/Int8Runtime "$src" -name '*.swift' -newer "$bin")" ]]; then
+  if [[ "$3" == none ]]; then
+    stale "$bin" Sources/Int8Runtime "$src" || return 0
+    echo "building $bin"
+    swiftc "${flags[@]}" -module-name FuzzTarget Sources/Int8Runtime/*.swift "$src" -o "$bin"
     return
   fi
+  local m libs=() dirs=()
+  IFS=, read -r -a mods <<<"$3"
+  for m in "${mods[@]}"; do
+    build_module "$m" "${libs[@]}"
+    libs+=("$modules/lib$m.a")
+    dirs+=("Sources/$m")
+  done
+  stale "$bin" "${dirs[@]}" "$src" || newer "$bin" "${libs[@]}" || return 0
   echo "building $bin"
-  # lld: gold prints a warning per AddressSanitizer helper symbol.
-  swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name FuzzTarget -use-ld=lld \
-    Sources/Int8Runtime/*.swift "$src" -o "$bin"
+  swiftc "${flags[@]}" -module-name FuzzTarget -I "$modules" -I Sources/CPNG "$src" \
+    "${libs[@]}" -lpng16 -o "$bin"
 }
 
 for t in "${targets[@]}"; do
-  read -r name file _ <<<"$t"
-  build "$name" "$file"
+  read -r name file _ _ mods <<<"$t"
+  build "$name" "$file" "$mods"
 done
 
 # Replays every committed regression input first: each must run clean.
@@ -58,12 +96,12 @@ for t in "${targets[@]}"; do
 done
 
 for t in "${targets[@]}"; do
-  read -r name _ corpus <<<"$t"
+  read -r name _ corpus dict _ <<<"$t"
   mkdir -p "$scratch/$name" "$out/artifacts/$name"
   cp fuzz/corpus/"$corpus"/* "$scratch/$name/"
   log="$out/$name.log"
   rc=0
-  "$out/$name" -max_total_time="$duration" -dict=fuzz/dancenet.dict -timeout=25 \
+  "$out/$name" -max_total_time="$duration" -dict="fuzz/$dict.dict" -timeout=25 \
     -print_final_stats=1 -artifact_prefix="$out/artifacts/$name/" "$scratch/$name" >"$log" 2>&1 || rc=$?
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
   rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)"

@@ -16,6 +16,7 @@ swift test --skip-build
 bash scripts/firmware-test.sh
 bash scripts/int8-reference-test.sh
 bash scripts/fuzz.sh 30
+bash scripts/sanitizers.sh
 swift build -c release --build-tests -Xswiftc -enable-testing
 bash scripts/debug-release-bytes.sh
 DANCENET_RELEASE_TESTS=1 swift test -c release --skip-build --filter TinyOverfitTests

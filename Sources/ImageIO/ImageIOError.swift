@@ -18,6 +18,9 @@ public enum ImageIOError: Error, CustomStringConvertible, Equatable, Sendable {
   case notPNG(path: String)
   /// libpng refused the data; `message` is libpng's own text.
   case damaged(path: String, message: String)
+  /// A chunk declares more data bytes than the file holds after its header (checked before
+  /// libpng, which would allocate the declared size first).
+  case chunkPastEnd(path: String, offset: Int, declared: Int, available: Int)
   /// The header declares more pixels than `limit` (decompression-bomb guard).
   case tooManyPixels(path: String, width: Int, height: Int, limit: Int)
   /// A frame of the wrong size under `--strict`.
@@ -41,7 +44,7 @@ public enum ImageIOError: Error, CustomStringConvertible, Equatable, Sendable {
   public var path: String {
     switch self {
     case .file(let e): return e.path
-    case .emptyFile(let p), .notPNG(let p), .damaged(let p, _),
+    case .emptyFile(let p), .notPNG(let p), .damaged(let p, _), .chunkPastEnd(let p, _, _, _),
       .tooManyPixels(let p, _, _, _), .wrongSize(let p, _, _, _, _), .invalidSize(let p, _, _),
       .cannotWrite(let p, _), .noSuchFolder(let p), .notAFolder(let p), .cannotList(let p, _),
       .noFrames(let p), .duplicateFrameNumber(let p, _, _):
@@ -56,6 +59,10 @@ public enum ImageIOError: Error, CustomStringConvertible, Equatable, Sendable {
     case .emptyFile: return "empty file (0 bytes)"
     case .notPNG: return "not a PNG file"
     case .damaged(_, let message): return "damaged PNG (libpng: \(message))"
+    case .chunkPastEnd(_, let offset, let declared, let available):
+      return
+        "damaged PNG (the chunk at byte \(offset) declares \(declared) bytes, the file holds "
+        + "\(available) after its header)"
     case .tooManyPixels(_, let w, let h, let limit):
       return "declares \(w)x\(h) pixels, over the limit of \(limit)"
     case .wrongSize(_, let w, let h, let ew, let eh):

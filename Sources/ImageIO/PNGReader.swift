@@ -53,6 +53,9 @@ public enum PNGFile {
     let head = bytes.prefix(signature.count)
     // A short file that is a prefix of the signature is a truncated PNG; let libpng say so.
     guard head.elementsEqual(signature.prefix(head.count)) else { throw .notPNG(path: path) }
+    if let (offset, declared, available) = chunkPastEnd(bytes) {
+      throw .chunkPastEnd(path: path, offset: offset, declared: declared, available: available)
+    }
     if let (w, h) = declaredSize(bytes), w * h > maximumPixels {
       throw .tooManyPixels(path: path, width: w, height: h, limit: maximumPixels)
     }
@@ -105,6 +108,29 @@ public enum PNGFile {
     }
     guard CRC32.checksum(b[12..<29]) == UInt32(be32(29)) else { return nil }
     return (be32(16), be32(20))
+  }
+
+  // MARK: - Chunk lengths before libpng
+
+  /// The first chunk (before IEND) whose declared data length runs past the end of `b`: its
+  /// offset, declared length and the data bytes actually left; nil when every complete chunk
+  /// header fits. libpng allocates a chunk's declared length before reading it, so without this
+  /// an 90-byte file declaring a 2 GB tEXt chunk makes it allocate 2 GB (found by fuzzing).
+  ///
+  /// ```swift
+  /// // signature, IHDR (25 bytes), then a chunk header declaring 0x78DA6308 bytes at byte 33
+  /// PNGFile.chunkPastEnd(bytes)   // (33, 2027578120, 53)
+  /// ```
+  static func chunkPastEnd(_ b: [UInt8]) -> (offset: Int, declared: Int, available: Int)? {
+    var pos = signature.count
+    while pos + 8 <= b.count {
+      let length = Int(b[pos]) << 24 | Int(b[pos + 1]) << 16 | Int(b[pos + 2]) << 8 | Int(b[pos + 3])
+      let available = b.count - pos - 8
+      if length > available { return (pos, length, available) }
+      if b[(pos + 4)..<(pos + 8)].elementsEqual("IEND".utf8) { return nil }
+      pos += 12 + length  // length, type, data, CRC
+    }
+    return nil
   }
 
   // MARK: - libpng

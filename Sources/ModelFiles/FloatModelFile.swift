@@ -247,10 +247,12 @@ public struct FloatModelFile: Equatable {
     }
   }
 
-  /// Validates and writes the model to `path` atomically.
+  /// Validates and writes the model to `path` atomically (first removing the temporary files
+  /// killed runs left for it).
   public func save(to path: String) throws(FileIOError) {
     let bytes: [UInt8]
     do { bytes = try encoded() } catch let e { throw FileIOError(path: path, e.message) }
+    AtomicFileWriter.removeStaleTemporaries(of: path)
     try AtomicFile.write(bytes, to: path)
   }
 

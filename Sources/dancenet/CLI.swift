@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileAccess
 import Foundation
 import Int8Runtime
 import Trainer
@@ -12,16 +13,29 @@ enum CLI {
     FileHandle.standardError.write(Data((line + "\n").utf8))
   }
 
-  /// Runs `body`; any error becomes one line "dancenet: <problem>" on stderr and exit code 1.
+  /// Runs `body`; any error becomes one line "dancenet: <problem>" on stderr and exit code 1,
+  /// and so does text printed to a stdout that cannot take it (`> /dev/full`: "dancenet: stdout:
+  /// cannot write (No space left on device)"); a reader that went away (`| head`) is no error.
   static func reporting(_ body: () throws -> Void) throws {
     do {
       try body()
+      try flushStandardOutput()
     } catch let e as ExitCode {
       throw e
     } catch {
       printError("dancenet: \(error)")
       throw ExitCode.failure
     }
+  }
+
+  /// Flushes what `print` buffered; throws "stdout: cannot write (REASON)" when that fails for
+  /// another reason than a closed pipe.
+  static func flushStandardOutput() throws {
+    // fflush(nil): every output stream; stdout is the only one print buffers.
+    guard fflush(nil) != 0 else { return }
+    let code = errno
+    if code == EPIPE { return }
+    throw FileIOError.cannotWrite("stdout", FileDescriptorOutput.text(code))
   }
 
   static func preset(named name: String) throws -> ModelPreset {

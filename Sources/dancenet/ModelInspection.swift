@@ -6,7 +6,8 @@ import Trainer
 
 // MARK: - inspect MODEL
 
-/// `dancenet inspect MODEL`: what a model file holds, tensor by tensor.
+/// `dancenet inspect MODEL`: what a model file holds, tensor by tensor, after the checks of the
+/// commands that read that kind of file (a file they refuse is one line and exit 1).
 ///
 /// ```text
 /// models/tiny/model-int8.dnm: int8 model, preset tiny, 274,597 bytes of tensors
@@ -35,6 +36,7 @@ enum ModelInspection {
       do { c = try TensorContainer(file.bytes) } catch let e as ContainerError {
         throw FileIOError(path: path, e.message)
       }
+      try refuseWhatReadersRefuse(c.kind, path: path)
       var metadata: [String: String] = [:]
       for (k, v) in c.metadata {
         metadata[String(decoding: k, as: UTF8.self)] = String(decoding: v, as: UTF8.self)
@@ -68,6 +70,22 @@ enum ModelInspection {
         Swift.print("")
         printPlan(StreamingPlan(preset: preset))
       }
+    }
+  }
+
+  /// Loads the file the way the commands that read its kind do (generate, quantize, resume),
+  /// so that inspect refuses, in their words, what they refuse: an int8 model whose
+  /// `preset.frame_height` is "+20" passes the container's checks but not the model's.
+  ///
+  /// ```swift
+  /// try ModelInspection.refuseWhatReadersRefuse(.int8Model, path: "m/model-int8.dnm")
+  /// // throws "m/model-int8.dnm: metadata preset.frame_height = '+20' is not a size in 1...16384"
+  /// ```
+  static func refuseWhatReadersRefuse(_ kind: ContainerKind, path: String) throws(FileIOError) {
+    switch kind {
+    case .int8Model: _ = try Int8ModelFile(path: path)
+    case .floatModel: _ = try FloatModelFile.load(from: path)
+    case .checkpoint: _ = try Checkpoint.load(from: path)
     }
   }
 

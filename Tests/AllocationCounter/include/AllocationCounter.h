@@ -18,4 +18,8 @@ void dancenet_alloc_count_reset(void);
 /// pvalloc) made on this thread since its last reset.
 unsigned long long dancenet_alloc_count(void);
 
+/// 1 when malloc & co. are counted; 0 in an AddressSanitizer build, which owns malloc (the
+/// counts then stay 0).
+int dancenet_alloc_count_available(void);
+
 #endif
