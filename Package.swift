@@ -123,7 +123,7 @@ let package = Package(
       name: "QuantizeTests",
       dependencies: [
         "Quantize", "Int8Runtime", "Trainer", "ModelFiles", "FileAccess", "SynthDancer",
-        "TestSupport",
+        "Evaluation", "ImageIO", "TestSupport",
       ]),
     .testTarget(
       name: "CLITests",

@@ -16,7 +16,12 @@ struct QuantizeCommand: ParsableCommand {
       Calibrates the decoder on latents of real frames and on latents the float model \
       generates, and the sequence model on windows of real latent sequences run statefully, \
       then writes the int8 model (docs/INT8.md) atomically. The calibration frames are --calib, \
-      or the frames folder the model records (provenance.data); held-out frames are never used.
+      or the frames folder the model records (provenance.data); held-out frames are never used. \
+      MODELDIR/quant/ gets report.md and report.json (decoder PSNR, SSIM, per-layer SQNR; \
+      sequence-model agreement and how many steps the int8 dance follows the float one) and \
+      pictures: worst-frame.png and typical-frame.png (float | int8 | difference x16), \
+      layer-sqnr.png, departure.png. --compare measures every calibration method side by side \
+      (quant/compare.md, compare.json) and writes no model.
       """)
 
   enum Method: String, ExpressibleByArgument, CaseIterable {
@@ -101,7 +106,8 @@ struct QuantizeCommand: ParsableCommand {
         }
       }
       if compare {
-        try runCompare(prepared, base: options, destination: destination, reportFolder: reportFolder, times: times)
+        try runCompare(
+          prepared, base: options, destination: destination, reportFolder: reportFolder, times: times)
       } else {
         try runOne(prepared, options, destination: destination, reportFolder: reportFolder, times: times)
       }

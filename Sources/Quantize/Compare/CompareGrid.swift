@@ -39,7 +39,8 @@ public enum CompareGrid {
   // MARK: - The grid
 
   /// Every calibration method, `percentile` at `percentile`.
-  public static func methods(percentile: Double = CalibrationMethod.defaultPercentile) -> [CalibrationMethod] {
+  public static func methods(percentile: Double = CalibrationMethod.defaultPercentile) -> [CalibrationMethod]
+  {
     [
       .minmax, .percentile(percentile), .mse, .emaMinmax(CalibrationMethod.defaultMomentum), .entropy,
       // MARK: - calib: `.auto,` here when CalibrationMethod.auto is merged

@@ -125,7 +125,8 @@ public struct DecoderAccuracy: Codable, Sendable, Equatable {
       for i in traced..<latents.count { measureFrame(i, floatFrames[i], nil) }
     } else {
       forEachTrace(reference, latents, times: times) { i, trace, range in
-        measureFrame(i, trace.logits[range].map(logistic), i < traced ? trace.slice(range, index: i % 8) : nil)
+        measureFrame(
+          i, trace.logits[range].map(logistic), i < traced ? trace.slice(range, index: i % 8) : nil)
       }
     }
     let sorted = psnrs.sorted()

@@ -64,7 +64,8 @@ public final class Int8FrameDecoder {
 
   /// The frame of normalised latent `z`, row-major bytes.
   public func decode(_ z: [Double]) -> [UInt8] {
-    var sink = Rows(width: generator.model.preset.frameWidth, pixelCount: generator.model.preset.pixelsPerFrame)
+    var sink = Rows(
+      width: generator.model.preset.frameWidth, pixelCount: generator.model.preset.pixelsPerFrame)
     LatentFormat.quantize(z, fractionBits: fractionBits).withUnsafeBufferPointer {
       generator.decode(latent: $0, &sink)
     }

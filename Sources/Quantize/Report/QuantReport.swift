@@ -112,9 +112,11 @@ public struct QuantReport: Codable, Sendable {
     try write(DecoderPictures.layerChart(decoderLayers), Self.layerChartFile)
     pictures.append(Picture(title: "SQNR per decoder layer (lowest in red)", file: Self.layerChartFile))
     if let departure {
-      try write(SequenceDeparture.plot(departureDistances, seeds: departure.seeds), SequenceDeparture.plotFile)
+      try write(
+        SequenceDeparture.plot(departureDistances, seeds: departure.seeds), SequenceDeparture.plotFile)
       pictures.append(
-        Picture(title: "int8 vs float latent distance over time, same noise", file: SequenceDeparture.plotFile))
+        Picture(
+          title: "int8 vs float latent distance over time, same noise", file: SequenceDeparture.plotFile))
     }
   }
 

@@ -49,7 +49,9 @@ extension Quantizer.Prepared {
   }
 
   /// The float side of stage 4 (float64 decoder and sequence model), computed once.
-  public func floatSide(_ options: Quantizer.MeasureOptions, times: StageTimes = StageTimes()) -> Quantizer.FloatSide {
+  public func floatSide(_ options: Quantizer.MeasureOptions, times: StageTimes = StageTimes())
+    -> Quantizer.FloatSide
+  {
     let frames = times.time("float decode (float64 reference)") {
       DecoderAccuracy.floatFrames(reference, latents: measuredLatents(options))
     }
