@@ -121,16 +121,12 @@ public struct CalibrationComparison: Codable, Sendable {
   public static let markdownFile = "compare.md"
   public static let jsonFile = "compare.json"
 
-  public func json() throws -> [UInt8] {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return Array(try encoder.encode(self)) + [0x0A]
-  }
+  public func json() throws -> [UInt8] { try ReportFormat.json(self) }
 
   /// The table (the shipped row marked "shipped", the best "best"), the rule, what was
   /// measured and where the time went.
   public func markdown() -> String {
-    func f(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
+    func f(_ x: Double, _ digits: Int = 2) -> String { ReportFormat.fixed(x, digits) }
     var s = """
       # Calibration comparison
 
