@@ -93,23 +93,28 @@ struct QuantizeCommand: ParsableCommand {
       options.realLatents = realLatents
       options.sampledLatents = sampledLatents
       let times = StageTimes()
-      var lastTenth = (stage: "", tenth: -1)
       let prepared = try times.time("prepare (load, encode latents)") {
         try Quantizer.prepare(
-          model: file, path: path, frames: frames, decoderEvaluation: vaeClips, options: options
-        ) { stage, done, total in
-          let tenth = total > 0 ? done * 10 / total : 0
-          if stage != lastTenth.stage || tenth != lastTenth.tenth {
-            CLI.printError("quantize: \(stage) \(done)/\(total)")
-            lastTenth = (stage, tenth)
-          }
-        }
+          model: file, path: path, frames: frames, decoderEvaluation: vaeClips, options: options,
+          progress: Self.tenths())
       }
       if compare {
         try runCompare(
           prepared, base: options, destination: destination, reportFolder: reportFolder, times: times)
       } else {
         try runOne(prepared, options, destination: destination, reportFolder: reportFolder, times: times)
+      }
+    }
+  }
+
+  /// A progress printer: one line per stage and tenth of its work.
+  static func tenths() -> (String, Int, Int) -> Void {
+    var last = (stage: "", tenth: -1)
+    return { stage, done, total in
+      let tenth = total > 0 ? done * 10 / total : 0
+      if stage != last.stage || tenth != last.tenth {
+        CLI.printError("quantize: \(stage) \(done)/\(total)")
+        last = (stage, tenth)
       }
     }
   }
@@ -144,7 +149,8 @@ struct QuantizeCommand: ParsableCommand {
     reportFolder: String, times: StageTimes
   ) throws {
     let stats = times.time("statistics (float64 calibration passes)") {
-      prepared.statistics { CLI.printError("quantize: calibrate \($0)/\($1)") }
+      let progress = Self.tenths()
+      return prepared.statistics { progress("calibrate", $0, $1) }
     }
     let conversion = try times.time("convert") { try prepared.convert(options, statistics: stats) }
     let bytes = try conversion.writer.encoded()
