@@ -75,6 +75,7 @@ struct QuantizeCommand: ParsableCommand {
   }
 
   func run() throws {
+    let started = ContinuousClock.now
     try CLI.reporting {
       let path = ModelDirectory.modelFile(model)
       let file = try FloatModelFile.load(from: path)
@@ -99,8 +100,11 @@ struct QuantizeCommand: ParsableCommand {
           progress: Self.tenths())
       }
       if compare {
+        // The shipped configuration: the model folder's int8 file, wherever --out points.
+        let shipped = ModelDirectory(folder.isEmpty ? "." : folder).file("model-int8.dnm")
         try runCompare(
-          prepared, base: options, destination: destination, reportFolder: reportFolder, times: times)
+          prepared, base: options, shipped: shipped, reportFolder: reportFolder, times: times,
+          started: started)
       } else {
         try runOne(prepared, options, destination: destination, reportFolder: reportFolder, times: times)
       }
@@ -184,8 +188,8 @@ struct QuantizeCommand: ParsableCommand {
   // MARK: - --compare
 
   func runCompare(
-    _ prepared: Quantizer.Prepared, base: Quantizer.Options, destination: String,
-    reportFolder: String, times: StageTimes
+    _ prepared: Quantizer.Prepared, base: Quantizer.Options, shipped: String,
+    reportFolder: String, times: StageTimes, started: ContinuousClock.Instant
   ) throws {
     var measure = Quantizer.MeasureOptions()
     measure.latents = compareLatents
@@ -193,10 +197,12 @@ struct QuantizeCommand: ParsableCommand {
     measure.departureSeeds = []
     let grid = CompareGrid.configurations(
       base: base, methods: CompareGrid.methods(percentile: percentile))
-    let comparison = try CalibrationComparison.run(
-      prepared, grid: grid, measure: measure, shippedMetadata: Self.quantMetadata(destination),
+    var comparison = try CalibrationComparison.run(
+      prepared, grid: grid, measure: measure, shippedMetadata: Self.quantMetadata(shipped),
       times: times
     ) { CLI.printError("quantize --compare: \($0)") }
+    // The whole command's wall time, loading the frames included.
+    comparison.seconds = CalibrationComparison.seconds(since: started)
     try Folder.create(reportFolder)
     try AtomicFile.write(
       Array(comparison.markdown().utf8), to: reportFolder + "/" + CalibrationComparison.markdownFile)

@@ -111,7 +111,7 @@ public struct CalibrationComparison: Codable, Sendable {
     return best
   }
 
-  static func seconds(since start: ContinuousClock.Instant) -> Double {
+  public static func seconds(since start: ContinuousClock.Instant) -> Double {
     let d = ContinuousClock.now - start
     return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
   }
