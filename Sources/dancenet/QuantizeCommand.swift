@@ -60,8 +60,9 @@ struct QuantizeCommand: ParsableCommand {
       is marked and the best named.
       """)
   var compare = false
-  @Option(help: "Held-out latents each --compare configuration's decoder is measured on.")
-  var compareLatents = 100
+  @Option(
+    help: "Held-out latents each --compare configuration's decoder is measured on (400: all of them).")
+  var compareLatents = 400
 
   func validate() throws {
     guard realLatents >= 1 && sampledLatents >= 0 else {
