@@ -62,6 +62,8 @@ public struct CalibrationComparison: Codable, Sendable {
   ) throws -> CalibrationComparison {
     precondition(!grid.isEmpty, "an empty grid")
     let clock = ContinuousClock.now
+    // One float side for every row: a transformed float model (equalisation) computes the
+    // same function, exact in float, so its float frames and outputs are these.
     let float = prepared.floatSide(measure, times: times)
     var statistics: [String: ActivationStatistics] = [:]
     var rows: [Row] = []
