@@ -53,7 +53,7 @@ public enum CompareGrid {
       // MARK: - calib: one line per flag when merged, e.g.
       // Switch("equalize", metadataKey: "quant.equalize", \.equalize),
       // Switch("bias correction", metadataKey: "quant.bias_correction", \.biasCorrection),
-      // Switch("per-tensor weights", metadataKey: "quant.per_tensor_weights", \.perTensorWeights),
+      // Switch("per-tensor weights", metadataKey: "quant.weights", \.perTensorWeights),
     ]
   }
 
