@@ -93,6 +93,12 @@ import Trainer
       m.departureDistances.allSatisfy { $0[0] < LatentDeparture.threshold },
       "\(m.departureDistances.map { $0[0] })")
     #expect(departure.departureSteps == m.departureDistances.map { LatentDeparture.firstDeparture($0) })
+    // The means' SQNR is the relative RMSE of the means in decibels: −20·log10(RMSE %/100).
+    let means = m.sequence.outputSQNR[0]
+    #expect(m.sequence.outputSQNR.map(\.layer).first == "sequence.mdn means")
+    let fromRMSE = -20 * Foundation.log10(m.sequence.meansRelativeRMSEPercent / 100)
+    #expect(abs(means.sqnr - fromRMSE) < 1e-9, "\(means.sqnr) vs \(fromRMSE)")
+    #expect(m.sequence.outputSQNR.count == 3 && m.sequence.outputSQNR.allSatisfy(\.sqnr.isFinite))
 
     let folder = makeTemporaryFolder("quant-report")
     defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -105,7 +111,7 @@ import Trainer
       departureDistances: m.departureDistances)
     let files = [
       QuantReport.worstFrameFile, QuantReport.typicalFrameFile, QuantReport.layerChartFile,
-      SequenceDeparture.plotFile,
+      QuantReport.sequenceChartFile, SequenceDeparture.plotFile,
     ]
     #expect(report.pictures.map(\.file) == files)
     for file in files {

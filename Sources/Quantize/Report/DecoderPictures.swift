@@ -42,9 +42,11 @@ public enum DecoderPictures {
     return sideBySide(float: float, int8: int8, width: p.frameWidth, height: p.frameHeight)
   }
 
-  /// SQNR per decoder layer as bars, the lowest in red.
-  public static func layerChart(_ rows: [DecoderLayerErrors.Row]) -> RGBImage {
-    var chart = BarChart(title: "int8 vs float SQNR per decoder layer (lowest in red)", unit: " dB")
+  /// SQNR rows as bars, the lowest in red.
+  public static func layerChart(
+    _ rows: [DecoderLayerErrors.Row], title: String = "int8 vs float SQNR per decoder layer (lowest in red)"
+  ) -> RGBImage {
+    var chart = BarChart(title: title, unit: " dB")
     for row in rows { chart.add(row.layer, row.sqnr) }
     chart.highlighted = chart.lowest
     return chart.render(width: 640)

@@ -9,9 +9,11 @@ extension QuantReport {
   public static let worstFrameFile = "worst-frame.png"
   public static let typicalFrameFile = "typical-frame.png"
   public static let layerChartFile = "layer-sqnr.png"
+  public static let sequenceChartFile = "sequence-sqnr.png"
 
   /// Writes the pictures into `folder` and lists them in the report: the worst and the median
-  /// frame as float | int8 | difference × `DecoderPictures.gain`, the per-layer SQNR bars, and
+  /// frame as float | int8 | difference × `DecoderPictures.gain`, the per-layer SQNR bars (decoder
+  /// layers; the sequence model's MDN outputs), and
   /// with a departure measure its plot (`SequenceDeparture.plotFile`).
   public mutating func writePictures(
     to folder: String, latents: [[Double]], reference: FloatReference, model: Int8Model,
@@ -38,6 +40,11 @@ extension QuantReport {
     }
     try write(DecoderPictures.layerChart(decoderLayers), Self.layerChartFile)
     pictures.append(Picture(title: "SQNR per decoder layer (lowest in red)", file: Self.layerChartFile))
+    try write(
+      DecoderPictures.layerChart(
+        sequence.outputSQNR, title: "int8 vs float SQNR of the sequence model's MDN outputs"),
+      Self.sequenceChartFile)
+    pictures.append(Picture(title: "SQNR of the sequence model's MDN outputs", file: Self.sequenceChartFile))
     if let departure {
       try write(
         SequenceDeparture.plot(departureDistances, seeds: departure.seeds), SequenceDeparture.plotFile)

@@ -115,6 +115,7 @@ public struct QuantReport: Codable, Sendable {
       | relative RMSE of the means | \(f(sequence.meansRelativeRMSEPercent)) % |
       | NLL per step, float | \(f(sequence.floatNLL)) nats |
       | NLL per step, int8 | \(f(sequence.int8NLL)) nats (\(f(sequence.int8NLL - sequence.floatNLL)) worse) |
+      \(sequence.outputSQNR.map { "| SQNR, \($0.layer) | \(f($0.sqnr, 1)) dB |" }.joined(separator: "\n"))
       \(departureMarkdown())
 
       ## Layers

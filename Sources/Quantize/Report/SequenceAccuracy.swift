@@ -12,13 +12,18 @@ import Trainer
 /// - relative RMSE of the means: RMS(int8 means − float means) / RMS(float means), over every
 ///   component and dimension of every step;
 /// - held-out NLL per step of the true next latent, float and int8 (the int8 outputs read as
-///   reals), through the one mixture likelihood `MDNLoss` defines.
+///   reals), through the one mixture likelihood `MDNLoss` defines;
+/// - SQNR of each kind of MDN output (means, log-sigmas, logits) over every step, int8 read as
+///   reals against float, as `DecoderLayerErrors` defines it: where the sequence model's
+///   accumulated error shows (the LSTM state itself is not readable from outside the runtime).
 public struct SequenceAccuracy: Codable, Sendable, Equatable {
   public var steps: Int
   public var topMixtureAgreementPercent: Double
   public var meansRelativeRMSEPercent: Double
   public var floatNLL: Double
   public var int8NLL: Double
+  /// SQNR rows: sequence.mdn means, log-sigmas, logits.
+  public var outputSQNR: [DecoderLayerErrors.Row]
 
   /// The float model's MDN outputs at every step of `clip` but the last (the float side of
   /// `measure`, the same for every configuration: `quantize --compare` computes it once).
@@ -48,6 +53,8 @@ public struct SequenceAccuracy: Codable, Sendable, Equatable {
     var floatRows: [Double] = []
     var int8Rows: [Double] = []
     var targets: [Double] = []
+    var outputs = DecoderLayerErrors(layers: 3)
+    let parts = [0..<(K * D), (K * D)..<(2 * K * D), (2 * K * D)..<(2 * K * D + K)]
     let steps = max(clip.count - 1, 0)
     for t in 0..<steps {
       if model.isStateless { probe.reset() }
@@ -65,6 +72,7 @@ public struct SequenceAccuracy: Codable, Sendable, Equatable {
         diff2 += (r[i] - f[i]) * (r[i] - f[i])
         ref2 += f[i] * f[i]
       }
+      outputs.add(float: parts.map { Array(f[$0]) }, int8: parts.map { Array(r[$0]) })
       floatRows += f
       int8Rows += r
       targets += clip[t + 1]
@@ -78,6 +86,8 @@ public struct SequenceAccuracy: Codable, Sendable, Equatable {
     return SequenceAccuracy(
       steps: steps, topMixtureAgreementPercent: 100 * Double(agree) / Double(max(steps, 1)),
       meansRelativeRMSEPercent: ref2 > 0 ? 100 * (diff2 / ref2).squareRoot() : 0,
-      floatNLL: nllFloat, int8NLL: nllInt8)
+      floatNLL: nllFloat, int8NLL: nllInt8,
+      outputSQNR: outputs.rows(
+        names: ["sequence.mdn means", "sequence.mdn log-sigmas", "sequence.mdn logits"]))
   }
 }
