@@ -20,7 +20,7 @@ import PackageDescription
 //                  SynthDancer; OpenBLAS
 //   Evaluation     image and dance measures, eval reports. <- Trainer, ModelFiles, ImageIO
 //   Quantize       calibration, float -> int8 conversion, int8 writer, accuracy report.
-//                  <- Trainer, Evaluation, ModelFiles, Int8Runtime
+//                  <- Trainer, Evaluation, ModelFiles, Int8Runtime, ImageIO
 //   dancenet       the command-line tool, one file per command: parsing and wiring, no maths.
 
 /// How the integer runtime's inner loops are vectorised (docs/RUNTIME.md, "Speed"):
@@ -81,7 +81,7 @@ let package = Package(
       exclude: ["README.md"]),
     .target(
       name: "Quantize",
-      dependencies: ["Int8Runtime", "FileAccess", "ModelFiles", "Trainer", "Evaluation"],
+      dependencies: ["Int8Runtime", "FileAccess", "ModelFiles", "Trainer", "Evaluation", "ImageIO"],
       exclude: ["README.md"]),
     .executableTarget(
       name: "dancenet",
@@ -123,7 +123,7 @@ let package = Package(
       name: "QuantizeTests",
       dependencies: [
         "Quantize", "Int8Runtime", "Trainer", "ModelFiles", "FileAccess", "SynthDancer",
-        "TestSupport",
+        "Evaluation", "ImageIO", "TestSupport",
       ]),
     .testTarget(
       name: "CLITests",

@@ -148,7 +148,9 @@ extension Int8DanceComparison {
   public static let departurePlotFile = "int8-departure.png"
 
   /// The int8–float distance of the first seeds over time, and the threshold.
-  static func departurePlot(_ distances: [[Double]], seeds: [UInt64], options: Options) -> RGBImage {
+  public static func departurePlot(
+    _ distances: [[Double]], seeds: [UInt64], options: Options
+  ) -> RGBImage {
     var plot = LinePlot(
       title: "int8 vs float latent, same seed", xLabel: "step",
       yLabel: "RMS distance per dimension")

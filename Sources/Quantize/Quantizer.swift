@@ -56,130 +56,23 @@ public enum Quantizer {
   /// `decoderEvaluation`: the VAE's own frames folder (one array per clip), whose held-out
   /// tenth (`ClipSplit`, 10%) the decoder is measured on, as the VAE's held-out reconstruction
   /// figures are; nil measures on the calibration folder's unseen frames.
+  ///
+  /// The three stages in one call: `prepare` (load and encode), `Prepared.statistics`
+  /// (calibration forward passes), `Prepared.convert` (scales and int8 tensors).
   public static func run(
     model file: FloatModelFile, path: String, frames clips: [[[UInt8]]],
     decoderEvaluation: [[[UInt8]]]? = nil,
     options: Options, progress: (String, Int, Int) -> Void = { _, _, _ in }
   ) throws -> Result {
-    let preset = file.preset
-    let dance = try FloatDance(model: file, path: path)
-    let reference = try FloatReference(file)
-    let total = clips.reduce(0) { $0 + $1.count }
-    var heldOut = heldOutIndices(file).filter { $0 < total }
-    if heldOut.isEmpty {
-      // The folder holds none of the model's held-out frames: keep its last tenth back, so the
-      // report never measures on calibration frames.
-      heldOut = Set((total - max(1, total / 10))..<total)
-    }
-    // Training frames of each clip, as runs of consecutive global frame indices.
-    var runs: [[Int]] = []
-    var offset = 0
-    for clip in clips {
-      var run: [Int] = []
-      for i in 0..<clip.count {
-        if heldOut.contains(offset + i) {
-          if !run.isEmpty { runs.append(run) }
-          run = []
-        } else {
-          run.append(offset + i)
-        }
-      }
-      if !run.isEmpty { runs.append(run) }
-      offset += clip.count
-    }
-    let all = clips.flatMap { $0 }
-    let training = runs.flatMap { $0 }
-    guard !training.isEmpty else {
-      throw FileIOError("calibration: no training frames (every frame is held out)")
-    }
-    for (i, f) in all.enumerated() where f.count != preset.pixelsPerFrame {
-      throw FileIOError("calibration: frame \(i + 1) has \(f.count) pixels, not \(preset.pixelsPerFrame)")
-    }
-
-    // Decoder latents: real (spread evenly) + sampled by the float model.
-    let realCount = min(options.realLatents, training.count)
-    let realPicks = (0..<realCount).map { training[$0 * training.count / realCount] }
-    progress("encode", 0, 1)
-    let real = dance.vae.latentMeans(of: realPicks.map { all[$0] })
-    var sampled: [[Float]] = []
-    var seed: UInt64 = 1
-    while sampled.count < options.sampledLatents {
-      let n = min(50, options.sampledLatents - sampled.count)
-      sampled += try dance.latents(
-        frames: n, seed: seed, start: 0, piTemperature: 1, sigmaTemperature: 1)
-      seed += 1
-    }
-    let normalise = { (z: [Float]) in reference.normalizer.normalize(z.map(Double.init)) }
-    let decoderLatents = (real + sampled).map(normalise)
-
-    // Sequence windows: consecutive training latents.
-    let length = options.primerSteps + options.windowSteps
-    let longRuns = runs.filter { $0.count >= length }
-    var clipsOut: [[[Double]]] = []
-    if !longRuns.isEmpty {
-      let starts = longRuns.flatMap { run in
-        stride(from: 0, through: run.count - length, by: length).map { Array(run[$0..<($0 + length)]) }
-      }
-      let picks = (0..<min(options.windows, starts.count)).map {
-        starts[$0 * starts.count / min(options.windows, starts.count)]
-      }
-      for (w, window) in picks.enumerated() {
-        progress("encode windows", w, picks.count)
-        clipsOut.append(dance.vae.latentMeans(of: window.map { all[$0] }).map(normalise))
-      }
-    }
-    guard !clipsOut.isEmpty else {
-      throw FileIOError(
-        "calibration: no run of \(length) consecutive training frames for the sequence model")
-    }
-    let data = CalibrationData(
-      decoderLatents: decoderLatents, sequenceClips: clipsOut, primerSteps: options.primerSteps,
-      stateless: dance.mode == .stateless)
-    let stats = ActivationStatistics.collect(reference, data) { progress("calibrate", $0, $1) }
-
-    // Starts and primers, normalised.
-    var starts: [[Double]] = []
-    var primers: [[[Double]]] = []
-    for k in 0..<min(dance.startCount, options.starts ?? dance.startCount) {
-      let p = try dance.primer(start: k).map(normalise)
-      starts.append(p.last!)
-      primers.append(Array(p.dropLast()))
-    }
-    var conversion = try Int8Conversion(
-      reference: reference, statistics: stats, method: options.method, startLatents: starts,
-      primers: primers.first?.isEmpty == false ? primers : nil)
-    for (key, value) in file.metadata
-    where key.hasPrefix("provenance.") || key.hasPrefix("generation.") || key == "sequence.mode" {
-      conversion.writer.metadata[key] = value
-    }
-    if options.subPixel { try conversion.addSubPixelForm() }
-    conversion.writer.metadata["quant.calibration"] =
-      "\(realCount) real + \(sampled.count) sampled latents; \(clipsOut.count) windows of \(length) steps"
-    // Evaluation: frames calibration never saw.
-    progress("encode held-out", 0, 1)
-    let unseen = heldOut.sorted()
-    let evalCount = min(options.evaluationLatents, unseen.count)
-    let evalPicks = (0..<evalCount).map { unseen[$0 * unseen.count / evalCount] }
-    var evaluationFrames = evalPicks.map { all[$0] }
-    if let vaeClips = decoderEvaluation {
-      let split = ClipSplit(clipLengths: vaeClips.map(\.count), heldOutPercent: 10)
-      let held = zip(vaeClips, split.heldOutRanges).flatMap { clip, range in Array(clip[range]) }
-      let n = min(options.evaluationLatents, held.count)
-      evaluationFrames = (0..<n).map { held[$0 * held.count / n] }
-    }
-    let evaluationLatents = dance.vae.latentMeans(of: evaluationFrames).map(normalise)
-    var longest: [Int] = []
-    var current: [Int] = []
-    for i in unseen {
-      if let last = current.last, last + 1 == i { current.append(i) } else { current = [i] }
-      if current.count > longest.count { longest = current }
-    }
-    let clipFrames = Array(longest.prefix(options.evaluationSteps + 1))
-    let evaluationClip = dance.vae.latentMeans(of: clipFrames.map { all[$0] }).map(normalise)
+    let prepared = try prepare(
+      model: file, path: path, frames: clips, decoderEvaluation: decoderEvaluation,
+      options: options, progress: progress)
+    let stats = prepared.statistics { progress("calibrate", $0, $1) }
+    let conversion = try prepared.convert(options, statistics: stats)
     return Result(
-      evaluationLatents: evaluationLatents, evaluationClip: evaluationClip,
-      conversion: conversion, statistics: stats, reference: reference,
-      calibrationFrames: realCount + clipsOut.count * length)
+      evaluationLatents: prepared.evaluationLatents, evaluationClip: prepared.evaluationClip,
+      conversion: conversion, statistics: stats, reference: prepared.reference,
+      calibrationFrames: prepared.calibrationFrames)
   }
 
   /// Global frame indices the model keeps out of training (`heldout.ranges`).

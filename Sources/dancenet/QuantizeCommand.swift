@@ -16,7 +16,12 @@ struct QuantizeCommand: ParsableCommand {
       Calibrates the decoder on latents of real frames and on latents the float model \
       generates, and the sequence model on windows of real latent sequences run statefully, \
       then writes the int8 model (docs/INT8.md) atomically. The calibration frames are --calib, \
-      or the frames folder the model records (provenance.data); held-out frames are never used.
+      or the frames folder the model records (provenance.data); held-out frames are never used. \
+      MODELDIR/quant/ gets report.md and report.json (decoder PSNR, SSIM, per-layer SQNR; \
+      sequence-model agreement and how many steps the int8 dance follows the float one) and \
+      pictures: worst-frame.png and typical-frame.png (float | int8 | difference x16), \
+      layer-sqnr.png, departure.png. --compare measures every calibration method side by side \
+      (quant/compare.md, compare.json) and writes no model.
       """)
 
   enum Method: String, ExpressibleByArgument, CaseIterable {
@@ -48,6 +53,16 @@ struct QuantizeCommand: ParsableCommand {
   )
   var subPixel = false
   @Option(help: "Where to write the int8 model (default: MODELDIR/model-int8.dnm).") var out: String?
+  @Flag(
+    help: """
+      Measure every calibration configuration side by side (quant/compare.md, compare.json) \
+      instead of writing a model; the shipped one (the existing int8 file's quant.* metadata) \
+      is marked and the best named.
+      """)
+  var compare = false
+  @Option(
+    help: "Held-out latents each --compare configuration's decoder is measured on (400: all of them).")
+  var compareLatents = 400
 
   func validate() throws {
     guard realLatents >= 1 && sampledLatents >= 0 else {
@@ -57,32 +72,21 @@ struct QuantizeCommand: ParsableCommand {
     guard percentile > 50 && percentile <= 100 else {
       throw ValidationError("--percentile must be above 50 and at most 100")
     }
+    guard compareLatents >= 1 else { throw ValidationError("--compare-latents must be at least 1") }
   }
 
   func run() throws {
+    let started = ContinuousClock.now
     try CLI.reporting {
       let path = ModelDirectory.modelFile(model)
       let file = try FloatModelFile.load(from: path)
       let folder = (path as NSString).deletingLastPathComponent
       let destination = out ?? ModelDirectory(folder.isEmpty ? "." : folder).file("model-int8.dnm")
-      guard let data = calib ?? file.metadata["provenance.data"], data != "synthetic" else {
-        throw FileIOError(
-          path: path, "records no calibration frames folder (provenance.data); pass --calib DIR")
-      }
-      let preset = file.preset
-      let dataset = try FrameDataset.load(
-        folder: data, width: preset.frameWidth, height: preset.frameHeight, strict: false,
-        heldOutPercent: 0
-      ) { CLI.printError($0) }
-      var vaeClips: [[[UInt8]]]? = nil
-      if let folder = decoderEval ?? file.metadata["provenance.vae_data"],
-        folder != "synthetic", decoderEval != nil || FileManager.default.fileExists(atPath: folder)
-      {
-        vaeClips = try FrameDataset.load(
-          folder: folder, width: preset.frameWidth, height: preset.frameHeight, strict: false,
-          heldOutPercent: 0
-        ) { CLI.printError($0) }.clips.map { $0.map(\.pixels) }
-      }
+      let reportFolder = ModelDirectory(
+        (destination as NSString).deletingLastPathComponent.isEmpty
+          ? "." : (destination as NSString).deletingLastPathComponent
+      ).file("quant")
+      let (frames, vaeClips) = try calibrationFrames(file, path: path)
       var options = Quantizer.Options(
         method: method == .percentile
           ? .percentile(percentile) : CalibrationMethod(parsing: method.rawValue) ?? .minmax)
@@ -90,48 +94,137 @@ struct QuantizeCommand: ParsableCommand {
       options.subPixel = subPixel
       options.realLatents = realLatents
       options.sampledLatents = sampledLatents
-      var lastTenth = (stage: "", tenth: -1)
-      let result = try Quantizer.run(
-        model: file, path: path, frames: dataset.clips.map { $0.map(\.pixels) }, decoderEvaluation: vaeClips,
-        options: options
-      ) { stage, done, total in
-        let tenth = total > 0 ? done * 10 / total : 0
-        if stage != lastTenth.stage || tenth != lastTenth.tenth {
-          CLI.printError("quantize: \(stage) \(done)/\(total)")
-          lastTenth = (stage, tenth)
+      let times = StageTimes()
+      let prepared = try times.time("prepare (load, encode latents)") {
+        try Quantizer.prepare(
+          model: file, path: path, frames: frames, decoderEvaluation: vaeClips, options: options,
+          progress: Self.tenths())
+      }
+      if compare {
+        // The shipped configuration: the model folder's int8 file, wherever --out points.
+        let shipped = ModelDirectory(folder.isEmpty ? "." : folder).file("model-int8.dnm")
+        try runCompare(
+          prepared, base: options, shipped: shipped, reportFolder: reportFolder, times: times,
+          started: started)
+      } else {
+        try runOne(prepared, options, destination: destination, reportFolder: reportFolder, times: times)
+      }
+    }
+  }
+
+  /// A progress printer: one line per stage and tenth of its work.
+  static func tenths() -> (String, Int, Int) -> Void {
+    var last = (stage: "", tenth: -1)
+    return { stage, done, total in
+      let tenth = total > 0 ? done * 10 / total : 0
+      if stage != last.stage || tenth != last.tenth {
+        CLI.printError("quantize: \(stage) \(done)/\(total)")
+        last = (stage, tenth)
+      }
+    }
+  }
+
+  /// The calibration folder's clips and the VAE's frames folder's clips (nil: not present).
+  func calibrationFrames(_ file: FloatModelFile, path: String) throws -> ([[[UInt8]]], [[[UInt8]]]?) {
+    guard let data = calib ?? file.metadata["provenance.data"], data != "synthetic" else {
+      throw FileIOError(
+        path: path, "records no calibration frames folder (provenance.data); pass --calib DIR")
+    }
+    let preset = file.preset
+    let dataset = try FrameDataset.load(
+      folder: data, width: preset.frameWidth, height: preset.frameHeight, strict: false,
+      heldOutPercent: 0
+    ) { CLI.printError($0) }
+    var vaeClips: [[[UInt8]]]? = nil
+    if let folder = decoderEval ?? file.metadata["provenance.vae_data"],
+      folder != "synthetic", decoderEval != nil || FileManager.default.fileExists(atPath: folder)
+    {
+      vaeClips = try FrameDataset.load(
+        folder: folder, width: preset.frameWidth, height: preset.frameHeight, strict: false,
+        heldOutPercent: 0
+      ) { CLI.printError($0) }.clips.map { $0.map(\.pixels) }
+    }
+    return (dataset.clips.map { $0.map(\.pixels) }, vaeClips)
+  }
+
+  // MARK: - One configuration: the model and its report
+
+  func runOne(
+    _ prepared: Quantizer.Prepared, _ options: Quantizer.Options, destination: String,
+    reportFolder: String, times: StageTimes
+  ) throws {
+    let stats = times.time("statistics (float64 calibration passes)") {
+      let progress = Self.tenths()
+      return prepared.statistics { progress("calibrate", $0, $1) }
+    }
+    let conversion = try times.time("convert") { try prepared.convert(options, statistics: stats) }
+    let bytes = try conversion.writer.encoded()
+    try AtomicFile.write(bytes, to: destination)
+    let int8 = try Int8ModelFile(path: destination)
+    CLI.printError("quantize: measuring int8 against float on held-out frames")
+    let measures: Quantizer.Measures
+    do {
+      measures = try prepared.measure(conversion, model: int8.model, path: destination, times: times)
+    } catch {
+      throw FileIOError(path: destination, "\(error)")
+    }
+    var report = QuantReport(
+      model: prepared.path, conversion: conversion, calibration: prepared.calibrationText,
+      fileBytes: bytes.count, decoder: measures.decoder, decoderLayers: measures.decoderLayers,
+      sequence: measures.sequence, departure: measures.departure)
+    try Folder.create(reportFolder)
+    try times.time("pictures") {
+      try report.writePictures(
+        to: reportFolder, latents: prepared.evaluationLatents, reference: prepared.reference,
+        model: int8.model, departureDistances: measures.departureDistances)
+    }
+    try AtomicFile.write(Array(report.markdown().utf8), to: reportFolder + "/report.md")
+    try AtomicFile.write(try report.json(), to: reportFolder + "/report.json")
+    print(report.markdown())
+    CLI.printError("quantize: time by stage: " + times.lines.joined(separator: ", "))
+    CLI.printError(
+      "quantize: \(conversion.layers.count) layers, \(options.method.name) -> \(destination)")
+  }
+
+  // MARK: - --compare
+
+  func runCompare(
+    _ prepared: Quantizer.Prepared, base: Quantizer.Options, shipped: String,
+    reportFolder: String, times: StageTimes, started: ContinuousClock.Instant
+  ) throws {
+    var measure = Quantizer.MeasureOptions()
+    measure.latents = compareLatents
+    measure.layerLatents = 0
+    measure.departureSeeds = []
+    let grid = CompareGrid.configurations(
+      base: base, methods: CompareGrid.methods(percentile: percentile))
+    var comparison = try CalibrationComparison.run(
+      prepared, grid: grid, measure: measure, shippedMetadata: Self.quantMetadata(shipped),
+      times: times
+    ) { CLI.printError("quantize --compare: \($0)") }
+    // The whole command's wall time, loading the frames included.
+    comparison.seconds = CalibrationComparison.seconds(since: started)
+    try Folder.create(reportFolder)
+    try AtomicFile.write(
+      Array(comparison.markdown().utf8), to: reportFolder + "/" + CalibrationComparison.markdownFile)
+    try AtomicFile.write(try comparison.json(), to: reportFolder + "/" + CalibrationComparison.jsonFile)
+    print(comparison.markdown())
+  }
+
+  /// The quant.* metadata of the int8 file at `path`; empty when there is none.
+  static func quantMetadata(_ path: String) -> [String: String] {
+    guard FileManager.default.fileExists(atPath: path), let file = try? MappedFile(path: path),
+      let container = try? TensorContainer(file.bytes)
+    else { return [:] }
+    return withExtendedLifetime(file) {
+      var out: [String: String] = [:]
+      for (k, v) in container.metadata {
+        let key = String(decoding: k, as: UTF8.self)
+        if key.hasPrefix("quant.") && !key.hasPrefix("quant.layer.") {
+          out[key] = String(decoding: v, as: UTF8.self)
         }
       }
-      let bytes = try result.conversion.writer.encoded()
-      try AtomicFile.write(bytes, to: destination)
-      let int8 = try ContainerFile.read(destination, as: .int8Model) {
-        container throws(FileIOError) -> QuantReport in
-        do {
-          let model = try Int8Model(container)
-          CLI.printError("quantize: measuring int8 against float on held-out frames")
-          let (decoder, layers) = try DecoderAccuracy.measure(
-            result.reference, model, activations: result.conversion.decoderActivations,
-            latents: result.evaluationLatents)
-          let sequence = try SequenceAccuracy.measure(
-            result.reference, model, clip: result.evaluationClip)
-          return QuantReport(
-            model: path, conversion: result.conversion,
-            calibration: result.conversion.writer.metadata["quant.calibration"] ?? "",
-            fileBytes: bytes.count, decoder: decoder, decoderLayers: layers,
-            sequence: sequence)
-        } catch {
-          throw FileIOError(path: destination, "\(error)")
-        }
-      }
-      let reportFolder = ModelDirectory(
-        (destination as NSString).deletingLastPathComponent.isEmpty
-          ? "." : (destination as NSString).deletingLastPathComponent
-      ).file("quant")
-      try Folder.create(reportFolder)
-      try AtomicFile.write(Array(int8.markdown().utf8), to: reportFolder + "/report.md")
-      try AtomicFile.write(try int8.json(), to: reportFolder + "/report.json")
-      print(int8.markdown())
-      CLI.printError(
-        "quantize: \(result.conversion.layers.count) layers, \(options.method.name) -> \(destination)")
+      return out
     }
   }
 }

@@ -26,6 +26,12 @@ public struct QuantReport: Codable, Sendable {
     public var clippedPercent: Double
   }
 
+  /// A PNG beside the report.
+  public struct Picture: Codable, Sendable, Equatable {
+    public var title: String
+    public var file: String
+  }
+
   public var model: String
   public var preset: String
   public var method: String
@@ -37,10 +43,16 @@ public struct QuantReport: Codable, Sendable {
   /// SQNR of each decoder layer's int8 output against float, accumulated down the decoder.
   public var decoderLayers: [DecoderLayerErrors.Row]
   public var sequence: SequenceAccuracy
+  /// The free-running int8 dance against the float dance of the same noise (nil: not measured).
+  public var departure: SequenceDeparture?
+  /// The gain of the difference panels (`DecoderPictures.gain`).
+  public var differenceGain = DecoderPictures.gain
+  public var pictures: [Picture] = []
 
   public init(
     model: String, conversion c: Int8Conversion, calibration: String, fileBytes: Int,
-    decoder: DecoderAccuracy, decoderLayers: [DecoderLayerErrors.Row], sequence: SequenceAccuracy
+    decoder: DecoderAccuracy, decoderLayers: [DecoderLayerErrors.Row], sequence: SequenceAccuracy,
+    departure: SequenceDeparture? = nil
   ) {
     self.model = model
     preset = c.preset.name
@@ -59,16 +71,13 @@ public struct QuantReport: Codable, Sendable {
     self.decoder = decoder
     self.decoderLayers = decoderLayers
     self.sequence = sequence
+    self.departure = departure
   }
 
-  public func json() throws -> [UInt8] {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return Array(try encoder.encode(self)) + [0x0A]
-  }
+  public func json() throws -> [UInt8] { try ReportFormat.json(self) }
 
   public func markdown() -> String {
-    func f(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
+    func f(_ x: Double, _ digits: Int = 2) -> String { ReportFormat.fixed(x, digits) }
     func e(_ x: Double) -> String { String(format: "%.3e", x) }
     var s = """
       # Int8 quantization report: \(preset)
@@ -86,6 +95,7 @@ public struct QuantReport: Codable, Sendable {
       |---|---|
       | mean PSNR | \(f(decoder.meanPSNR)) dB |
       | worst 1% PSNR | \(f(decoder.worstPercentPSNR)) dB |
+      | mean SSIM (int8 vs the float frame rounded to 8 bits) | \(String(format: "%.5f", decoder.meanSSIM)) |
       | mean absolute error | \(String(format: "%.5f", decoder.meanAbsoluteError)) |
       | pixels differing from the rounded float frame | \(f(decoder.differingPercent)) % |
       | largest difference | \(decoder.largestDifference) levels |
@@ -105,6 +115,8 @@ public struct QuantReport: Codable, Sendable {
       | relative RMSE of the means | \(f(sequence.meansRelativeRMSEPercent)) % |
       | NLL per step, float | \(f(sequence.floatNLL)) nats |
       | NLL per step, int8 | \(f(sequence.int8NLL)) nats (\(f(sequence.int8NLL - sequence.floatNLL)) worse) |
+      \(sequence.outputSQNR.map { "| SQNR, \($0.layer) | \(f($0.sqnr, 1)) dB |" }.joined(separator: "\n"))
+      \(departureMarkdown())
 
       ## Layers
 

@@ -1,0 +1,45 @@
+import Trainer
+
+// MARK: - Stages 2 and 3: statistics, convert
+
+extension Quantizer.Prepared {
+  /// Stage 2: runs `reference` (default: the float model as loaded) over the calibration data
+  /// and records every activation (`ActivationStatistics.collect`). The statistics do not
+  /// depend on the calibration method; a configuration that changes the float activations
+  /// before quantising (cross-layer equalisation rescales channels) passes its own transformed
+  /// reference and gets its own statistics, a second pass over the same data.
+  ///
+  /// ```swift
+  /// let plain = prepared.statistics()
+  /// // let equalized = prepared.statistics(of: equalizedReference)   // when equalising
+  /// ```
+  public func statistics(
+    of reference: FloatReference? = nil, progress: (Int, Int) -> Void = { _, _ in }
+  ) -> ActivationStatistics {
+    ActivationStatistics.collect(reference ?? self.reference, data, progress: progress)
+  }
+
+  /// Stage 3: the int8 model's tensors for one configuration (`options.method`, and
+  /// `options.subPixel`), with the float model's provenance and generation metadata and
+  /// `quant.calibration`. Cheap next to stages 1 and 2.
+  ///
+  /// ```swift
+  /// var o = Quantizer.Options(method: .mse)
+  /// let conversion = try prepared.convert(o, statistics: stats)
+  /// try conversion.writer.encoded()   // the int8 file's bytes
+  /// ```
+  public func convert(
+    _ options: Quantizer.Options, statistics: ActivationStatistics, reference: FloatReference? = nil
+  ) throws -> Int8Conversion {
+    var conversion = try Int8Conversion(
+      reference: reference ?? self.reference, statistics: statistics, method: options.method,
+      startLatents: starts, primers: primers.first?.isEmpty == false ? primers : nil)
+    for (key, value) in file.metadata
+    where key.hasPrefix("provenance.") || key.hasPrefix("generation.") || key == "sequence.mode" {
+      conversion.writer.metadata[key] = value
+    }
+    if options.subPixel { try conversion.addSubPixelForm() }
+    conversion.writer.metadata["quant.calibration"] = calibrationText
+    return conversion
+  }
+}

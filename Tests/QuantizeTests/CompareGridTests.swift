@@ -1,0 +1,47 @@
+import Testing
+
+@testable import Quantize
+
+// MARK: - The --compare grid and its rule
+
+@Suite struct CompareGridTests {
+  @Test func everyMethodOnceAndEachSwitchDoublesTheGrid() {
+    var base = Quantizer.Options()
+    base.realLatents = 7
+    let plain = CompareGrid.configurations(base: base)
+    #expect(plain.map(\.name) == ["minmax", "percentile 99.99", "mse", "ema-minmax 0.9", "entropy"])
+    #expect(plain.allSatisfy { $0.options.realLatents == 7 })
+    // A switch (here the one Bool field Options has today) is one more line and doubles the grid.
+    let subPixel = CompareGrid.Switch("sub-pixel", metadataKey: "quant.sub_pixel", \.subPixel)
+    let grid = CompareGrid.configurations(base: base, switches: [subPixel])
+    #expect(grid.count == 10)
+    #expect(grid[5].name == "minmax + sub-pixel" && grid[5].options.subPixel && !grid[0].options.subPixel)
+    #expect(Set(grid.map(\.name)).count == 10)
+  }
+
+  @Test func theShippedRowIsTheOneTheMetadataRecords() {
+    let subPixel = CompareGrid.Switch("sub-pixel", metadataKey: "quant.sub_pixel", \.subPixel)
+    let grid = CompareGrid.configurations(base: .init(), switches: [subPixel])
+    func shipped(_ metadata: [String: String]) -> [String] {
+      grid.filter { CompareGrid.isShipped($0, metadata: metadata, switches: [subPixel]) }.map(\.name)
+    }
+    #expect(shipped(["quant.method": "mse"]) == ["mse"])
+    #expect(shipped(["quant.method": "mse", "quant.sub_pixel": "1"]) == ["mse + sub-pixel"])
+    #expect(shipped(["quant.method": "percentile 99.9"]).isEmpty)
+    #expect(shipped([:]).isEmpty)
+  }
+
+  @Test func bestIsHighestMeanPSNRThenWorstPercent() {
+    func row(_ name: String, _ mean: Double, _ worst: Double) -> CalibrationComparison.Row {
+      .init(
+        configuration: name, shipped: false, best: false, meanPSNR: mean, worstPercentPSNR: worst,
+        meanSSIM: 1, meanAbsoluteError: 0, meansRelativeRMSEPercent: 0, topMixtureAgreementPercent: 100,
+        nllDelta: 0, fileBytes: 0, seconds: 0)
+    }
+    #expect(CalibrationComparison.bestIndex([row("a", 50, 40), row("b", 51, 30)]) == 1)
+    // equal to 0.01 dB: the worst 1% decides
+    #expect(CalibrationComparison.bestIndex([row("a", 50.001, 40), row("b", 50.002, 41)]) == 1)
+    // all equal: the first
+    #expect(CalibrationComparison.bestIndex([row("a", 50, 40), row("b", 50, 40)]) == 0)
+  }
+}
