@@ -154,7 +154,7 @@ final class KilledRun {
 
   static func start(_ arguments: [String], log: String) throws -> KilledRun {
     let run = KilledRun()
-    FileManager.default.createFile(atPath: log, contents: nil)
+    _ = FileManager.default.createFile(atPath: log, contents: nil)
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
     run.process.executableURL = try DancenetProcess.dancenetBinary()
     run.process.arguments = arguments
