@@ -35,6 +35,12 @@ public enum Quantizer {
     public var evaluationSteps = 300
     /// Also store the exact sub-pixel form of the convs after an upsample (`addSubPixelForm`).
     public var subPixel = false
+    /// Cross-layer equalisation of the decoder before calibration (`FloatReference.equalized`).
+    public var equalize = false
+    /// Fold the decoder's expected weight-rounding shift into its biases (`correctBiases`).
+    public var biasCorrection = false
+    /// One weight scale per tensor instead of per row (`ChannelWeights(perTensor:)`).
+    public var perTensorWeights = false
     public init(method: CalibrationMethod = .percentile(CalibrationMethod.defaultPercentile)) {
       self.method = method
     }
@@ -63,7 +69,7 @@ public enum Quantizer {
   ) throws -> Result {
     let preset = file.preset
     let dance = try FloatDance(model: file, path: path)
-    let reference = try FloatReference(file)
+    let reference = options.equalize ? try FloatReference(file).equalized() : try FloatReference(file)
     let total = clips.reduce(0) { $0 + $1.count }
     var heldOut = heldOutIndices(file).filter { $0 < total }
     if heldOut.isEmpty {
@@ -135,7 +141,9 @@ public enum Quantizer {
     let data = CalibrationData(
       decoderLatents: decoderLatents, sequenceClips: clipsOut, primerSteps: options.primerSteps,
       stateless: dance.mode == .stateless)
-    let stats = ActivationStatistics.collect(reference, data) { progress("calibrate", $0, $1) }
+    let (stats, layerMethods) = calibrate(reference, data, method: options.method) {
+      progress("calibrate", $0, $1)
+    }
 
     // Starts and primers, normalised.
     var starts: [[Double]] = []
@@ -147,14 +155,18 @@ public enum Quantizer {
     }
     var conversion = try Int8Conversion(
       reference: reference, statistics: stats, method: options.method, startLatents: starts,
-      primers: primers.first?.isEmpty == false ? primers : nil)
+      primers: primers.first?.isEmpty == false ? primers : nil, layerMethods: layerMethods,
+      perTensorWeights: options.perTensorWeights)
     for (key, value) in file.metadata
     where key.hasPrefix("provenance.") || key.hasPrefix("generation.") || key == "sequence.mode" {
       conversion.writer.metadata[key] = value
     }
+    if options.biasCorrection { conversion.correctBiases(reference: reference, latents: decoderLatents) }
+    recordChoices(options, in: &conversion)
     if options.subPixel { try conversion.addSubPixelForm() }
     conversion.writer.metadata["quant.calibration"] =
       "\(realCount) real + \(sampled.count) sampled latents; \(clipsOut.count) windows of \(length) steps"
+      + options.choicesNote
     // Evaluation: frames calibration never saw.
     progress("encode held-out", 0, 1)
     let unseen = heldOut.sorted()

@@ -20,14 +20,18 @@ struct QuantizeCommand: ParsableCommand {
       """)
 
   enum Method: String, ExpressibleByArgument, CaseIterable {
-    case minmax, percentile, mse, entropy
+    case minmax, percentile, mse, entropy, auto
     case emaMinmax = "ema-minmax"
   }
 
   @Option(help: "Model folder (holding model.dnm) or a .dnm file.") var model: String
   @Option(help: "Calibration frames folder (default: the data recorded in the model).") var calib: String?
-  @Option(help: "Calibration method for the decoder's and sequence.dense's ranges.") var method: Method =
-    .percentile
+  @Option(
+    help: """
+      Calibration method for the decoder's and sequence.dense's ranges; auto: per decoder layer, \
+      the method with the least output error on held-back calibration latents.
+      """)
+  var method: Method = .percentile
   @Option(help: "The percentile of --method percentile.")
   var percentile: Double = CalibrationMethod.defaultPercentile
   @Option(
@@ -47,6 +51,12 @@ struct QuantizeCommand: ParsableCommand {
       """
   )
   var subPixel = false
+  @Flag(help: "Cross-layer equalisation of the decoder's layer pairs before calibration.")
+  var equalize = false
+  @Flag(help: "Fold the decoder's expected weight-rounding output shift into its int32 biases.")
+  var biasCorrection = false
+  @Flag(help: "One weight scale per tensor instead of per output channel (for comparison).")
+  var perTensor = false
   @Option(help: "Where to write the int8 model (default: MODELDIR/model-int8.dnm).") var out: String?
 
   func validate() throws {
@@ -88,6 +98,9 @@ struct QuantizeCommand: ParsableCommand {
           ? .percentile(percentile) : CalibrationMethod(parsing: method.rawValue) ?? .minmax)
       options.starts = starts
       options.subPixel = subPixel
+      options.equalize = equalize
+      options.biasCorrection = biasCorrection
+      options.perTensorWeights = perTensor
       options.realLatents = realLatents
       options.sampledLatents = sampledLatents
       var lastTenth = (stage: "", tenth: -1)
