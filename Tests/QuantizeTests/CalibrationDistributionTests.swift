@@ -18,6 +18,9 @@ import Testing
 @Suite struct CalibrationDistributionTests {
   static let count = 200_000
 
+  /// Made once for every test here (sorting and observing a million values is slow in debug).
+  static let cases = distributions().map { ($0.name, $0.values, observed($0.values)) }
+
   static func distributions() -> [(name: String, values: [Double])] {
     let g = MovingAverageAndEntropyCalibrationTests.gaussian(count, seed: 21)
     var rng = DanceRandom(seed: 22)
@@ -43,8 +46,7 @@ import Testing
   static let methods: [CalibrationMethod] = AutoCalibration.candidates + [.auto]
 
   @Test func minmaxClipsNothing() {
-    for (name, values) in Self.distributions() {
-      let o = Self.observed(values)
+    for (name, values, o) in Self.cases {
       let r = o.range(.minmax)
       #expect(o.fractionOutside(lo: r.lo, hi: r.hi) == 0, "\(name)")
       #expect(r == (values.min()!, values.max()!), "\(name)")
@@ -53,8 +55,7 @@ import Testing
 
   /// percentile p clips (100 − p) % at each end: 0.1 % + 0.1 % for p = 99.9.
   @Test func percentileClipsTheStatedFraction() {
-    for (name, values) in Self.distributions() {
-      let o = Self.observed(values)
+    for (name, values, o) in Self.cases {
       let r = o.range(.percentile(99.9))
       let clipped = o.fractionOutside(lo: r.lo, hi: r.hi)
       #expect(abs(clipped - 0.002) < 0.0001, "\(name): clipped \(clipped)")
@@ -64,8 +65,7 @@ import Testing
   /// Every method keeps the bulk of every distribution (its 1 % and 99 % quantiles, so both
   /// modes of the mix) inside its range, and never reaches past the values seen.
   @Test func everyMethodKeepsTheBulkInsideTheValuesSeen() {
-    for (name, values) in Self.distributions() {
-      let o = Self.observed(values)
+    for (name, values, o) in Self.cases {
       let sorted = values.sorted()
       let (q1, q99) = (RangeObserver.quantile(sorted, 0.01), RangeObserver.quantile(sorted, 0.99))
       for method in Self.methods {
@@ -79,8 +79,7 @@ import Testing
   /// Rare outliers: mse and entropy choose a range well inside the outliers' and quantise the
   /// values with less error than minmax, which spends its scale on them.
   @Test func mseAndEntropyIgnoreRareOutliersAndBeatMinmax() {
-    let values = Self.distributions()[3].values
-    let o = Self.observed(values)
+    let (_, values, o) = Self.cases[3]
     let minmaxError = AutoCalibration.error(values, Int8Activation(lo: o.minimum, hi: o.maximum))
     for method in [CalibrationMethod.mse, .entropy] {
       let r = o.range(method)
@@ -94,8 +93,7 @@ import Testing
   /// batches later the average is b + (a − b) · m^k; on real batches it stays between the
   /// smallest and largest batch maximum.
   @Test func emaTracksWithinItsMomentum() {
-    for (name, values) in Self.distributions() {
-      let o = Self.observed(values)
+    for (name, values, o) in Self.cases {
       let hi = o.range(.emaMinmax(0.9)).hi
       #expect(hi >= o.batchMaxima.min()! && hi <= o.batchMaxima.max()!, "\(name): \(hi)")
     }

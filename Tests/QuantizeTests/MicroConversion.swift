@@ -1,15 +1,15 @@
 import Int8Runtime
 import ModelFiles
+import TestSupport
 import Trainer
 
 @testable import Quantize
 
 // MARK: - A micro model, its float reference and its conversion
 
-/// A decoder far smaller than tiny's (8x12 frames; bottleneck 2x3x4, expand 5, convs 4 and 3
-/// channels, then the pixel conv), with seeded weights in [−1, 1) scaled per output channel by
-/// 1/4, 1 or 4 in turn, so that channel ranges differ as trained ones do, and its int8
-/// conversion after a few calibration latents.
+/// A model with a decoder far smaller than tiny's (`TestPresets.microDecoder`), with seeded
+/// weights in [−1, 1) scaled per output channel by 1/4, 1 or 4 in turn, so that channel ranges
+/// differ as trained ones do, and its int8 conversion after a few calibration latents.
 ///
 /// ```swift
 /// let ref = try MicroConversion.reference()
@@ -17,10 +17,7 @@ import Trainer
 /// try MicroConversion.load(conversion)    // the int8 file's preset, read back by the runtime
 /// ```
 enum MicroConversion {
-  static let preset = ModelPreset(
-    name: "calib-micro", frameHeight: 8, frameWidth: 12, latentSize: 4, encoderChannels: [3, 4],
-    encoderHidden: 5, decoderExpand: 5, decoderChannels: [4, 3], lstmLayers: 1, lstmUnits: 4,
-    dropoutPercent: 0, denseUnits: 6, mixtures: 2)
+  static let preset = TestPresets.microDecoder
 
   static func uniform(_ rng: inout DanceRandom) -> Double { 2 * Double(rng.next()) / 4_294_967_296 - 1 }
 
