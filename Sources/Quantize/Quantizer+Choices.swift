@@ -27,7 +27,9 @@ extension Quantizer {
     _ reference: FloatReference, _ data: CalibrationData, method: CalibrationMethod,
     progress: (Int, Int) -> Void
   ) -> (ActivationStatistics, [String: CalibrationMethod]) {
-    guard method == .auto else { return (ActivationStatistics.collect(reference, data, progress: progress), [:]) }
+    guard method == .auto else {
+      return (ActivationStatistics.collect(reference, data, progress: progress), [:])
+    }
     let (fitLatents, heldLatents) = AutoCalibration.split(data.decoderLatents)
     var fitData = data
     fitData.decoderLatents = fitLatents
