@@ -20,27 +20,26 @@ extension Quantizer.Options {
 }
 
 extension Quantizer {
-  /// The activation statistics the conversion reads and, under `.auto`, each decoder layer's
-  /// method: then the statistics are fitted on 4/5 of the decoder latents (and all sequence
-  /// windows), and `AutoCalibration` scores every candidate on the other 1/5.
+  /// The activation statistics the conversion reads (over all of `data`) and, under `.auto`,
+  /// each decoder layer's method: `AutoCalibration` fits every candidate on 4/5 of the decoder
+  /// latents and scores it on the other 1/5. The split only chooses: the chosen method's range
+  /// is then read from all the latents, as any other method's is.
   static func calibrate(
     _ reference: FloatReference, _ data: CalibrationData, method: CalibrationMethod,
     progress: (Int, Int) -> Void
   ) -> (ActivationStatistics, [String: CalibrationMethod]) {
-    guard method == .auto else {
-      return (ActivationStatistics.collect(reference, data, progress: progress), [:])
-    }
+    let all = ActivationStatistics.collect(reference, data, progress: progress)
+    guard method == .auto else { return (all, [:]) }
     let (fitLatents, heldLatents) = AutoCalibration.split(data.decoderLatents)
     var fitData = data
     fitData.decoderLatents = fitLatents
-    var heldData = data
+    fitData.sequenceClips = []
+    var heldData = fitData
     heldData.decoderLatents = heldLatents
-    heldData.sequenceClips = []
-    var fit = ActivationStatistics.collect(reference, fitData, progress: progress)
-    let held = ActivationStatistics.collect(reference, heldData)
-    // The int16 latent format still covers every latent.
-    fit.latent.observe(heldLatents.flatMap { $0 })
-    return (fit, AutoCalibration.choose(fit: fit, heldBack: held))
+    let choices = AutoCalibration.choose(
+      fit: ActivationStatistics.collect(reference, fitData),
+      heldBack: ActivationStatistics.collect(reference, heldData))
+    return (all, choices)
   }
 
   /// Writes the choices that are on to the int8 file's metadata: `quant.equalize`,

@@ -11,7 +11,8 @@
 /// error(method) = mean over held-back v of (dequantize(quantize(v)) − v)²
 /// ```
 /// in the layer's int8 format for that range (a relu output keeps lo = 0, as the conversion
-/// does). The least error wins; ties go to the earlier candidate.
+/// does). The least error wins; ties go to the earlier candidate. The split only chooses: the
+/// conversion reads the chosen method's range from all the latents (`Quantizer.calibrate`).
 ///
 /// ```swift
 /// let (fit, held) = AutoCalibration.split(latents)          // 4/5 and 1/5 of them
