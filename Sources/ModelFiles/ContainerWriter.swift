@@ -41,6 +41,12 @@ public struct ContainerWriter {
     entries.append(Entry(name: name, dtype: dtype, shape: shape, bytes: bytes))
   }
 
+  /// Removes the tensor `name` (nothing when there is none), so that a later step can add it
+  /// again with other values.
+  public mutating func remove(_ name: String) {
+    entries.removeAll { $0.name == name }
+  }
+
   public mutating func addFloat32(_ name: String, shape: [Int], values: [Float]) {
     #if _endian(little)
       add(name, dtype: .float32, shape: shape, bytes: values.withUnsafeBytes { Array($0) })

@@ -35,6 +35,12 @@ public enum Quantizer {
     public var evaluationSteps = 300
     /// Also store the exact sub-pixel form of the convs after an upsample (`addSubPixelForm`).
     public var subPixel = false
+    /// Cross-layer equalisation of the decoder before calibration (`FloatReference.equalized`).
+    public var equalize = false
+    /// Fold the decoder's expected weight-rounding shift into its biases (`correctBiases`).
+    public var biasCorrection = false
+    /// One weight scale per tensor instead of per row (`ChannelWeights(perTensor:)`).
+    public var perTensorWeights = false
     public init(method: CalibrationMethod = .percentile(CalibrationMethod.defaultPercentile)) {
       self.method = method
     }
@@ -67,8 +73,9 @@ public enum Quantizer {
     let prepared = try prepare(
       model: file, path: path, frames: clips, decoderEvaluation: decoderEvaluation,
       options: options, progress: progress)
-    let stats = prepared.statistics { progress("calibrate", $0, $1) }
-    let conversion = try prepared.convert(options, statistics: stats)
+    let reference = prepared.floatModel(for: options)
+    let stats = prepared.statistics(of: reference) { progress("calibrate", $0, $1) }
+    let conversion = try prepared.convert(options, statistics: stats, reference: reference)
     return Result(
       evaluationLatents: prepared.evaluationLatents, evaluationClip: prepared.evaluationClip,
       conversion: conversion, statistics: stats, reference: prepared.reference,

@@ -20,19 +20,24 @@ struct QuantizeCommand: ParsableCommand {
       MODELDIR/quant/ gets report.md and report.json (decoder PSNR, SSIM, per-layer SQNR; \
       sequence-model agreement and how many steps the int8 dance follows the float one) and \
       pictures: worst-frame.png and typical-frame.png (float | int8 | difference x16), \
-      layer-sqnr.png, departure.png. --compare measures every calibration method side by side \
-      (quant/compare.md, compare.json) and writes no model.
+      layer-sqnr.png, departure.png. --compare measures every calibration method, with and \
+      without --equalize and --bias-correction, side by side (quant/compare.md, compare.json) \
+      and writes no model.
       """)
 
   enum Method: String, ExpressibleByArgument, CaseIterable {
-    case minmax, percentile, mse, entropy
+    case minmax, percentile, mse, entropy, auto
     case emaMinmax = "ema-minmax"
   }
 
   @Option(help: "Model folder (holding model.dnm) or a .dnm file.") var model: String
   @Option(help: "Calibration frames folder (default: the data recorded in the model).") var calib: String?
-  @Option(help: "Calibration method for the decoder's and sequence.dense's ranges.") var method: Method =
-    .percentile
+  @Option(
+    help: """
+      Calibration method for the decoder's and sequence.dense's ranges; auto: per decoder layer, \
+      the method with the least output error on held-back calibration latents.
+      """)
+  var method: Method = .percentile
   @Option(help: "The percentile of --method percentile.")
   var percentile: Double = CalibrationMethod.defaultPercentile
   @Option(
@@ -52,11 +57,17 @@ struct QuantizeCommand: ParsableCommand {
       """
   )
   var subPixel = false
+  @Flag(help: "Cross-layer equalisation of the decoder's layer pairs before calibration.")
+  var equalize = false
+  @Flag(help: "Fold the decoder's expected weight-rounding output shift into its int32 biases.")
+  var biasCorrection = false
+  @Flag(help: "One weight scale per tensor instead of per output channel (for comparison).")
+  var perTensor = false
   @Option(help: "Where to write the int8 model (default: MODELDIR/model-int8.dnm).") var out: String?
   @Flag(
     help: """
-      Measure every calibration configuration side by side (quant/compare.md, compare.json) \
-      instead of writing a model; the shipped one (the existing int8 file's quant.* metadata) \
+      Measure every calibration method with and without --equalize and --bias-correction side \
+      by side (quant/compare.md, compare.json) instead of writing a model; the shipped one (the existing int8 file's quant.* metadata) \
       is marked and the best named.
       """)
   var compare = false
@@ -92,6 +103,9 @@ struct QuantizeCommand: ParsableCommand {
           ? .percentile(percentile) : CalibrationMethod(parsing: method.rawValue) ?? .minmax)
       options.starts = starts
       options.subPixel = subPixel
+      options.equalize = equalize
+      options.biasCorrection = biasCorrection
+      options.perTensorWeights = perTensor
       options.realLatents = realLatents
       options.sampledLatents = sampledLatents
       let times = StageTimes()
@@ -153,11 +167,14 @@ struct QuantizeCommand: ParsableCommand {
     _ prepared: Quantizer.Prepared, _ options: Quantizer.Options, destination: String,
     reportFolder: String, times: StageTimes
   ) throws {
+    let reference = prepared.floatModel(for: options)
     let stats = times.time("statistics (float64 calibration passes)") {
       let progress = Self.tenths()
-      return prepared.statistics { progress("calibrate", $0, $1) }
+      return prepared.statistics(of: reference) { progress("calibrate", $0, $1) }
     }
-    let conversion = try times.time("convert") { try prepared.convert(options, statistics: stats) }
+    let conversion = try times.time("convert") {
+      try prepared.convert(options, statistics: stats, reference: reference)
+    }
     let bytes = try conversion.writer.encoded()
     try AtomicFile.write(bytes, to: destination)
     let int8 = try Int8ModelFile(path: destination)
@@ -169,7 +186,8 @@ struct QuantizeCommand: ParsableCommand {
       throw FileIOError(path: destination, "\(error)")
     }
     var report = QuantReport(
-      model: prepared.path, conversion: conversion, calibration: prepared.calibrationText,
+      model: prepared.path, conversion: conversion,
+      calibration: conversion.writer.metadata["quant.calibration"] ?? prepared.calibrationText,
       fileBytes: bytes.count, decoder: measures.decoder, decoderLayers: measures.decoderLayers,
       sequence: measures.sequence, departure: measures.departure)
     try Folder.create(reportFolder)

@@ -5,8 +5,9 @@ import Testing
 // MARK: - quantize --compare, run as a real process
 
 /// `quantize --compare` on a tiny model trained here (100 synthetic frames, one epoch) and
-/// quantised once with the default method: one row per calibration method, the shipped
-/// (default) one marked, one best, and the int8 file untouched.
+/// quantised once with the default method: one row per calibration method with and without
+/// equalisation and bias correction, the shipped (default) one marked, one best, and the int8
+/// file untouched.
 @Suite struct QuantizeCompareCLITests {
   @Test func compareWritesOneRowPerConfigurationAndNoModel() throws {
     let root = makeTemporaryFolder("quantize-compare-cli")
@@ -26,10 +27,11 @@ import Testing
     let md = try String(contentsOfFile: model + "/quant/compare.md", encoding: .utf8)
     #expect(out.contains("# Calibration comparison"))
     let rows = md.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| configuration") }
+    let methods = ["minmax", "percentile 99.99", "mse", "ema-minmax 0.9", "entropy", "auto"]
+    let switched = ["", " + equalize", " + bias correction", " + equalize + bias correction"]
     #expect(
-      rows.map { String($0.split(separator: "|")[0]).trimmingCharacters(in: .whitespaces) } == [
-        "minmax", "percentile 99.99", "mse", "ema-minmax 0.9", "entropy",
-      ])
+      rows.map { String($0.split(separator: "|")[0]).trimmingCharacters(in: .whitespaces) }
+        == switched.flatMap { s in methods.map { $0 + s } })
     #expect(rows.filter { $0.contains("shipped") }.count == 1)
     #expect(rows.first { $0.contains("shipped") }?.hasPrefix("| percentile 99.99 |") == true)
     #expect(rows.filter { $0.contains("**best**") }.count == 1)
@@ -38,7 +40,7 @@ import Testing
       try JSONSerialization.jsonObject(
         with: Data(contentsOf: URL(fileURLWithPath: model + "/quant/compare.json"))) as? [String: Any]
     let jsonRows = try #require(json?["rows"] as? [[String: Any]])
-    #expect(jsonRows.count == 5 && json?["shipped"] as? String == "percentile 99.99")
+    #expect(jsonRows.count == 24 && json?["shipped"] as? String == "percentile 99.99")
     #expect(
       jsonRows.allSatisfy { ($0["meanSSIM"] as? Double ?? 0) > 0 && ($0["meanPSNR"] as? Double ?? 0) > 10 })
     #expect(json?["decoderLatents"] as? Int == 4)

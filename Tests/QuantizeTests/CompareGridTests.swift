@@ -8,15 +8,20 @@ import Testing
   @Test func everyMethodOnceAndEachSwitchDoublesTheGrid() {
     var base = Quantizer.Options()
     base.realLatents = 7
-    let plain = CompareGrid.configurations(base: base)
-    #expect(plain.map(\.name) == ["minmax", "percentile 99.99", "mse", "ema-minmax 0.9", "entropy"])
+    let plain = CompareGrid.configurations(base: base, switches: [])
+    #expect(plain.map(\.name) == ["minmax", "percentile 99.99", "mse", "ema-minmax 0.9", "entropy", "auto"])
     #expect(plain.allSatisfy { $0.options.realLatents == 7 })
-    // A switch (here the one Bool field Options has today) is one more line and doubles the grid.
+    // The default grid: equalisation and bias correction each double it.
+    let full = CompareGrid.configurations(base: base)
+    #expect(full.count == 24 && Set(full.map(\.name)).count == 24)
+    #expect(full[6].name == "minmax + equalize" && full[6].options.equalize && !full[6].options.biasCorrection)
+    #expect(full[23].name == "auto + equalize + bias correction" && full[23].options.biasCorrection)
+    // A switch is one more line and doubles the grid.
     let subPixel = CompareGrid.Switch("sub-pixel", metadataKey: "quant.sub_pixel", \.subPixel)
     let grid = CompareGrid.configurations(base: base, switches: [subPixel])
-    #expect(grid.count == 10)
-    #expect(grid[5].name == "minmax + sub-pixel" && grid[5].options.subPixel && !grid[0].options.subPixel)
-    #expect(Set(grid.map(\.name)).count == 10)
+    #expect(grid.count == 12)
+    #expect(grid[6].name == "minmax + sub-pixel" && grid[6].options.subPixel && !grid[0].options.subPixel)
+    #expect(Set(grid.map(\.name)).count == 12)
   }
 
   @Test func theShippedRowIsTheOneTheMetadataRecords() {

@@ -14,6 +14,10 @@
 /// - `entropy`: the clipping threshold whose 8-bit histogram keeps the most information, the
 ///   least Kullback-Leibler divergence from the calibration histogram (TensorRT's and ONNX
 ///   Runtime's entropy calibration; `EntropyCalibration`); int16 tensors keep min-max under it.
+/// - `auto`: per int8 activation tensor, whichever of the methods above gives the least
+///   quantisation error of that layer's output on held-back calibration data (`AutoCalibration`
+///   chooses; `Int8Conversion.layerMethods` holds the choices). A lone `RangeObserver`, with no
+///   held-back data, answers `auto` as `mse`; int16 tensors keep min-max under it.
 ///
 /// ```swift
 /// CalibrationMethod(parsing: "minmax")          // .minmax
@@ -27,6 +31,7 @@ public enum CalibrationMethod: Sendable, Equatable {
   case mse
   case emaMinmax(Double)
   case entropy
+  case auto
 
   /// The default percentile.
   public static let defaultPercentile = 99.99
@@ -42,6 +47,7 @@ public enum CalibrationMethod: Sendable, Equatable {
     case "mse": self = .mse
     case "ema-minmax": self = .emaMinmax(Self.defaultMomentum)
     case "entropy": self = .entropy
+    case "auto": self = .auto
     default: return nil
     }
   }
@@ -54,6 +60,7 @@ public enum CalibrationMethod: Sendable, Equatable {
     case .mse: return "mse"
     case .emaMinmax(let m): return "ema-minmax \(m)"
     case .entropy: return "entropy"
+    case .auto: return "auto"
     }
   }
 }

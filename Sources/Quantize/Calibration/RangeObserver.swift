@@ -80,7 +80,7 @@ public struct RangeObserver: Sendable {
     case .percentile(let p):
       let sorted = sample.sorted()
       return (Self.quantile(sorted, (100 - p) / 100), Self.quantile(sorted, p / 100))
-    case .mse:
+    case .mse, .auto:
       return mseRange()
     case .emaMinmax(let m):
       return (Self.movingAverage(batchMinima, momentum: m), Self.movingAverage(batchMaxima, momentum: m))
@@ -145,11 +145,12 @@ public struct RangeObserver: Sendable {
   /// The largest magnitude under `method`: max(|lo|, |hi|), for int16 tensors, whose rounding
   /// is negligible: `mse` and `entropy` (which weigh int8 rounding) and `emaMinmax` (whose
   /// averaged extremes would clip the int16 tensor's largest values; measured on tiny: relative
-  /// RMSE of the MDN means 8.33 % instead of 0.94 %) give the min-max magnitude.
+  /// RMSE of the MDN means 8.33 % instead of 0.94 %) give the min-max magnitude, and so does
+  /// `auto`, which chooses among them.
   public func magnitude(_ method: CalibrationMethod) -> Double {
     let r: (lo: Double, hi: Double)
     switch method {
-    case .mse, .entropy, .emaMinmax: r = range(.minmax)
+    case .mse, .entropy, .emaMinmax, .auto: r = range(.minmax)
     case .minmax, .percentile: r = range(method)
     }
     return max(abs(r.lo), abs(r.hi))

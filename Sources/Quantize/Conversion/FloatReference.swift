@@ -48,6 +48,16 @@ public final class FloatReference {
     foldNormalizerIntoDecoderDense()
   }
 
+  /// A copy whose decoder parameters are `decoderValues` (the VAE's flat values; the sequence
+  /// model and normaliser are shared, read only).
+  init(_ other: FloatReference, decoderValues: [Double]) throws {
+    preset = other.preset
+    vae = try VAE<Double>(preset: preset, seed: 0)
+    vae.parameters.values = decoderValues
+    sequence = other.sequence
+    normalizer = other.normalizer
+  }
+
   private func foldNormalizerIntoDecoderDense() {
     let D = preset.latentSize
     let dense = vae.decoderDense

@@ -113,7 +113,7 @@ extension Int8Conversion {
     let (B, C, E) = (preset.bottleneckSize, bottleneck[2], preset.decoderExpand)
 
     // decoder.dense (folded normaliser): latent (int16) -> int8, relu
-    let denseRange = stats.decoderDense.range(method)
+    let denseRange = stats.decoderDense.range(method(for: "decoder.dense"))
     let denseAct = Int8Activation(lo: 0, hi: denseRange.hi)
     let (dw, dWidened) = addRows(
       weights: transposed(Self.values(p, vae.decoderDense.kernel), rows: D, columns: B),
@@ -129,7 +129,7 @@ extension Int8Conversion {
     decoderActivations.append(denseAct)
 
     // decoder.expand: per-pixel dense, int8 -> int8, linear
-    let expandRange = stats.decoderExpand.range(method)
+    let expandRange = stats.decoderExpand.range(method(for: "decoder.expand"))
     let expandAct = Int8Activation(lo: expandRange.lo, hi: expandRange.hi)
     let (ew, eWidened) = addRows(
       weights: transposed(Self.values(p, vae.expand.kernel), rows: C, columns: E),
@@ -167,7 +167,7 @@ extension Int8Conversion {
           widened: widened, clipped: 0)
         break
       }
-      let range = stats.decoderConvs[k].range(method)
+      let range = stats.decoderConvs[k].range(method(for: name))
       let act = Int8Activation(lo: 0, hi: range.hi)
       let (w, widened) = addRows(
         weights: weights, bias: Self.values(p, conv.bias), rows: cout, columns: 9 * cin,

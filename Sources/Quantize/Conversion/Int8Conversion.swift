@@ -42,8 +42,27 @@ public struct Int8Conversion {
     public var clippedFraction: Double
   }
 
+  /// One layer's weights as quantised and its float bias, for steps after the conversion
+  /// (`correctBiases`).
+  public struct QuantizedRows: Sendable {
+    /// the float weights [rows, columns] and bias (empty when the layer has none)
+    public var float: [Double]
+    public var floatBias: [Double]
+    public var weights: ChannelWeights
+    public var inputScale: Double
+    public var inputMagnitude: Int
+    public var biasName: String?
+    public var bias: [Int32]
+  }
+
   public let preset: ModelPreset
   public let method: CalibrationMethod
+  /// Per activation tensor (by layer name), a method that replaces `method` (`--method auto`).
+  public let layerMethods: [String: CalibrationMethod]
+  /// One weight scale per tensor instead of per row (`ChannelWeights(perTensor:)`).
+  public let perTensorWeights: Bool
+  /// Every layer's quantised rows, by its weights tensor's name.
+  public internal(set) var quantizedRows: [String: QuantizedRows] = [:]
   public internal(set) var layers: [LayerRecord] = []
   public internal(set) var writer = ContainerWriter(kind: .int8Model)
   /// The latent's fraction bits f (latent value = q · 2^−f).
@@ -58,10 +77,13 @@ public struct Int8Conversion {
 
   public init(
     reference: FloatReference, statistics stats: ActivationStatistics, method: CalibrationMethod,
-    startLatents: [[Double]], primers: [[[Double]]]?
+    startLatents: [[Double]], primers: [[[Double]]]?, layerMethods: [String: CalibrationMethod] = [:],
+    perTensorWeights: Bool = false
   ) throws {
     preset = reference.preset
     self.method = method
+    self.layerMethods = layerMethods
+    self.perTensorWeights = perTensorWeights
     let starts = startLatents.flatMap { $0 } + (primers ?? []).flatMap { $0.flatMap { $0 } }
     let latentMagnitude = max(
       stats.latent.magnitude(.minmax), starts.reduce(0) { max($0, abs($1)) })
@@ -76,6 +98,9 @@ public struct Int8Conversion {
   }
 
   var latentScale: Double { Foundation.pow(2, -Double(latentFractionBits)) }
+
+  /// The calibration method of the activation tensor `layer` outputs.
+  func method(for layer: String) -> CalibrationMethod { layerMethods[layer] ?? method }
 
   // MARK: - Starts
 
@@ -106,7 +131,7 @@ public struct Int8Conversion {
     multiplierName: String? = nil, shiftName: String? = nil,
     outputScale: (Int) -> Double = { _ in 1 }
   ) -> (weights: ChannelWeights, widened: Int) {
-    let initial = ChannelWeights(rows: rows, columns: columns, values: w)
+    let initial = ChannelWeights(rows: rows, columns: columns, values: w, perTensor: perTensorWeights)
     var values = initial.values
     var scales = initial.scales
     var biasQ = [Int32](repeating: 0, count: rows)
@@ -136,6 +161,9 @@ public struct Int8Conversion {
       }
     }
     let q = ChannelWeights(rows: rows, columns: columns, quantized: values, scales: scales)
+    quantizedRows[weightsName] = QuantizedRows(
+      float: w, floatBias: b ?? [], weights: q, inputScale: inputScale, inputMagnitude: inputMagnitude,
+      biasName: biasName, bias: biasQ)
     writer.addInt8(weightsName, shape: weightShape, values: values)
     if let biasName { writer.addInt32(biasName, shape: [rows], values: biasQ) }
     if let multiplierName, let shiftName {
@@ -162,6 +190,8 @@ public struct Int8Conversion {
     outputZeroPoint: Int32, format: String, weights: ChannelWeights, widened: Int,
     clipped: Double
   ) {
+    // `--method auto` names the method it chose for this layer's output.
+    let format = layerMethods[name].map { format + "; auto: " + $0.name } ?? format
     writer.metadata["quant.layer." + name] =
       "input scale \(inputScale) zero point \(inputZeroPoint); output \(format), scale "
       + "\(outputScale) zero point \(outputZeroPoint)"

@@ -6,10 +6,16 @@
 ///
 /// Rows are output channels: pass weights as [out, in] (the int8 file's order).
 ///
+/// `perTensor: true` gives every row the scale of the whole tensor, s = max|w| / 127 (what
+/// TensorFlow Lite's integer LSTM uses, kept for comparison): still a valid per-channel file,
+/// whose per-row arrays hold equal values.
+///
 /// ```swift
 /// let q = ChannelWeights(rows: 2, columns: 2, values: [0.5, -1.0, 0.02, 0.01])
 /// q.values   // [64, -127, 127, 64]   (row 0: s = 1/127; row 1: s = 0.02/127)
 /// q.scales   // [1/127, 0.02/127]
+/// let t = ChannelWeights(rows: 2, columns: 2, values: [0.5, -1.0, 0.02, 0.01], perTensor: true)
+/// t.values   // [64, -127, 3, 1]      (both rows: s = 1/127)
 /// ```
 public struct ChannelWeights: Sendable, Equatable {
   public let rows: Int
@@ -17,15 +23,16 @@ public struct ChannelWeights: Sendable, Equatable {
   public let values: [Int8]
   public let scales: [Double]
 
-  public init(rows: Int, columns: Int, values w: [Double]) {
+  public init(rows: Int, columns: Int, values w: [Double], perTensor: Bool = false) {
     precondition(w.count == rows * columns, "weights are not [rows, columns]")
     self.rows = rows
     self.columns = columns
     var q = [Int8](repeating: 0, count: w.count)
     var scales = [Double](repeating: 1, count: rows)
+    let tensorLargest = perTensor ? w.reduce(0) { max($0, abs($1)) } : 0
     for o in 0..<rows {
       let row = w[(o * columns)..<((o + 1) * columns)]
-      let largest = row.reduce(0) { max($0, abs($1)) }
+      let largest = perTensor ? tensorLargest : row.reduce(0) { max($0, abs($1)) }
       guard largest > 0 else { continue }
       let s = largest / 127
       scales[o] = s

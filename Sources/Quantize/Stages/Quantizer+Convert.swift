@@ -19,9 +19,10 @@ extension Quantizer.Prepared {
     ActivationStatistics.collect(reference ?? self.reference, data, progress: progress)
   }
 
-  /// Stage 3: the int8 model's tensors for one configuration (`options.method`, and
-  /// `options.subPixel`), with the float model's provenance and generation metadata and
-  /// `quant.calibration`. Cheap next to stages 1 and 2.
+  /// Stage 3: the int8 model's tensors for one configuration (`options.method`, per-tensor
+  /// weights, bias correction, `options.subPixel`), with the float model's provenance and
+  /// generation metadata, `quant.calibration` and the choices' keys (`recordChoices`). Cheap
+  /// next to stages 1 and 2, except under `.auto`, whose choice takes two decoder passes.
   ///
   /// ```swift
   /// var o = Quantizer.Options(method: .mse)
@@ -31,15 +32,26 @@ extension Quantizer.Prepared {
   public func convert(
     _ options: Quantizer.Options, statistics: ActivationStatistics, reference: FloatReference? = nil
   ) throws -> Int8Conversion {
+    let reference = reference ?? self.reference
+    let layerMethods = options.method == .auto ? Quantizer.autoChoices(reference, data) : [:]
     var conversion = try Int8Conversion(
-      reference: reference ?? self.reference, statistics: statistics, method: options.method,
-      startLatents: starts, primers: primers.first?.isEmpty == false ? primers : nil)
+      reference: reference, statistics: statistics, method: options.method,
+      startLatents: starts, primers: primers.first?.isEmpty == false ? primers : nil,
+      layerMethods: layerMethods, perTensorWeights: options.perTensorWeights)
     for (key, value) in file.metadata
     where key.hasPrefix("provenance.") || key.hasPrefix("generation.") || key == "sequence.mode" {
       conversion.writer.metadata[key] = value
     }
+    if options.biasCorrection { conversion.correctBiases(reference: reference, latents: data.decoderLatents) }
+    Quantizer.recordChoices(options, in: &conversion)
     if options.subPixel { try conversion.addSubPixelForm() }
-    conversion.writer.metadata["quant.calibration"] = calibrationText
+    conversion.writer.metadata["quant.calibration"] = calibrationText + options.choicesNote
     return conversion
+  }
+
+  /// The float model `options` calibrates and converts: the decoder equalised across layer
+  /// pairs under `equalize` (a second statistics pass), else nil, the model as loaded.
+  public func floatModel(for options: Quantizer.Options) -> FloatReference? {
+    options.equalize ? reference.equalized() : nil
   }
 }
