@@ -24,7 +24,8 @@ extension Quantizer {
   /// of the decoder latents and scores it on the other 1/5. The split only chooses: the chosen
   /// method's range is then read from the statistics of all the latents, as any other
   /// method's is.
-  static func autoChoices(_ reference: FloatReference, _ data: CalibrationData) -> [String: CalibrationMethod] {
+  static func autoChoices(_ reference: FloatReference, _ data: CalibrationData) -> [String: CalibrationMethod]
+  {
     let (fitLatents, heldLatents) = AutoCalibration.split(data.decoderLatents)
     var fitData = data
     fitData.decoderLatents = fitLatents

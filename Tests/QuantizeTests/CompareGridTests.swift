@@ -14,7 +14,8 @@ import Testing
     // The default grid: equalisation and bias correction each double it.
     let full = CompareGrid.configurations(base: base)
     #expect(full.count == 24 && Set(full.map(\.name)).count == 24)
-    #expect(full[6].name == "minmax + equalize" && full[6].options.equalize && !full[6].options.biasCorrection)
+    #expect(
+      full[6].name == "minmax + equalize" && full[6].options.equalize && !full[6].options.biasCorrection)
     #expect(full[23].name == "auto + equalize + bias correction" && full[23].options.biasCorrection)
     // A switch is one more line and doubles the grid.
     let subPixel = CompareGrid.Switch("sub-pixel", metadataKey: "quant.sub_pixel", \.subPixel)
