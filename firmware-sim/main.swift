@@ -90,7 +90,7 @@ for frame in 0..<Int(fw_config_frames) {
 }
 let streamTicks = clock_ticks() &- streamStart
 
-// firmware: model 252756 bytes checked in T ticks; generator ready in T ticks; 3 frames in T
+// firmware: model 252868 bytes checked in T ticks; generator ready in T ticks; 3 frames in T
 // ticks (first T, last T; rows out T; UART busy N polls); stack N of N bytes; heap N of N bytes;
 // arena N of N bytes
 debug.labelled("firmware: model ", UInt64(blob.count))

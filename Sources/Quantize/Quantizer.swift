@@ -73,7 +73,7 @@ public enum Quantizer {
     let prepared = try prepare(
       model: file, path: path, frames: clips, decoderEvaluation: decoderEvaluation,
       options: options, progress: progress)
-    let reference = prepared.floatModel(for: options)
+    let reference = try prepared.floatModel(for: options)
     let stats = prepared.statistics(of: reference) { progress("calibrate", $0, $1) }
     let conversion = try prepared.convert(options, statistics: stats, reference: reference)
     return Result(

@@ -167,7 +167,7 @@ struct QuantizeCommand: ParsableCommand {
     _ prepared: Quantizer.Prepared, _ options: Quantizer.Options, destination: String,
     reportFolder: String, times: StageTimes
   ) throws {
-    let reference = prepared.floatModel(for: options)
+    let reference = try prepared.floatModel(for: options)
     let stats = times.time("statistics (float64 calibration passes)") {
       let progress = Self.tenths()
       return prepared.statistics(of: reference) { progress("calibrate", $0, $1) }

@@ -26,7 +26,7 @@ import Testing
   static let damages: [Damage] = [
     Damage(
       name: "truncated int8", source: "model-int8.dnm", change: { Array($0.prefix(3000)) },
-      words: "truncated (3000 of 252756 bytes)"),
+      words: "truncated (3000 of 252868 bytes)"),
     Damage(
       name: "flipped byte in the float model", source: "model.dnm", change: { flip($0, at: 100_000) },
       words: "damaged (checksum mismatch)"),

@@ -43,7 +43,7 @@ fileprivate func temporaryFolder() -> String { makeTemporaryFolder("dancenet-for
 
 fileprivate func loadError(_ bytes: [UInt8], in folder: String) -> String? {
   let path = folder + "/model.dnm"
-  FileManager.default.createFile(atPath: path, contents: Data(bytes))
+  _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
   do throws(FileIOError) {
     _ = try FloatModelFile.load(from: path)
     return nil

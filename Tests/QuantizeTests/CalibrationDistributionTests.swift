@@ -55,7 +55,7 @@ import Testing
 
   /// percentile p clips (100 − p) % at each end: 0.1 % + 0.1 % for p = 99.9.
   @Test func percentileClipsTheStatedFraction() {
-    for (name, values, o) in Self.cases {
+    for (name, _, o) in Self.cases {
       let r = o.range(.percentile(99.9))
       let clipped = o.fractionOutside(lo: r.lo, hi: r.hi)
       #expect(abs(clipped - 0.002) < 0.0001, "\(name): clipped \(clipped)")
@@ -93,7 +93,7 @@ import Testing
   /// batches later the average is b + (a − b) · m^k; on real batches it stays between the
   /// smallest and largest batch maximum.
   @Test func emaTracksWithinItsMomentum() {
-    for (name, values, o) in Self.cases {
+    for (name, _, o) in Self.cases {
       let hi = o.range(.emaMinmax(0.9)).hi
       #expect(hi >= o.batchMaxima.min()! && hi <= o.batchMaxima.max()!, "\(name): \(hi)")
     }

@@ -68,7 +68,7 @@ public struct CalibrationComparison: Codable, Sendable {
     var statistics: [String: ActivationStatistics] = [:]
     var rows: [Row] = []
     for (k, c) in grid.enumerated() {
-      let (key, reference) = CompareGrid.floatModel(for: c.options, prepared)
+      let (key, reference) = try CompareGrid.floatModel(for: c.options, prepared)
       if statistics[key] == nil {
         progress("statistics (\(key) model)")
         statistics[key] = times.time("statistics") { prepared.statistics(of: reference) }

@@ -100,8 +100,8 @@ public enum CompareGrid {
   /// model as loaded ("float").
   public static func floatModel(
     for options: Quantizer.Options, _ prepared: Quantizer.Prepared
-  ) -> (statisticsKey: String, reference: FloatReference?) {
+  ) throws -> (statisticsKey: String, reference: FloatReference?) {
     // Equalisation changes the activations, so it needs its own statistics.
-    options.equalize ? ("equalized", prepared.floatModel(for: options)) : ("float", nil)
+    options.equalize ? ("equalized", try prepared.floatModel(for: options)) : ("float", nil)
   }
 }

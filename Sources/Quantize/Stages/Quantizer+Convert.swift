@@ -51,7 +51,7 @@ extension Quantizer.Prepared {
 
   /// The float model `options` calibrates and converts: the decoder equalised across layer
   /// pairs under `equalize` (a second statistics pass), else nil, the model as loaded.
-  public func floatModel(for options: Quantizer.Options) -> FloatReference? {
-    options.equalize ? reference.equalized() : nil
+  public func floatModel(for options: Quantizer.Options) throws -> FloatReference? {
+    options.equalize ? try reference.equalized() : nil
   }
 }
