@@ -67,15 +67,6 @@ public enum DotProduct {
     return acc
   }
 
-  /// Σ w[i] · x[i], int16 weights (sub-pixel phase taps) and int16 inputs: the form vector
-  /// multiply-add instructions take two products at a time (x86 `pmaddwd`, Arm `smlad`).
-  @inlinable @inline(__always)
-  public static func int16(_ w: UnsafePointer<Int16>, int16 x: UnsafePointer<Int16>, count n: Int) -> Int32 {
-    var acc: Int32 = 0
-    for i in 0..<n { acc &+= Int32(w[i]) &* Int32(x[i]) }
-    return acc
-  }
-
   /// Σ w[i] · (x[i] − zx), int8 weights and int8 inputs with a zero point (conv1 reads
   /// decoder.expand, which has no relu). x − zx is formed in 16 bits (|x − zx| ≤ 255), which keeps
   /// the loop one multiply-add reduction.

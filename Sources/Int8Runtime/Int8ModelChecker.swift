@@ -167,12 +167,13 @@ struct Int8ModelChecker {
     return Conv3x3Weights(inChannels: inChannels, outChannels: outChannels, weights: w, bias: b)
   }
 
-  /// The optional `<conv>.phase_weights` i16 [4, out, 4, in] (phase 2·py + px, output channel, tap 2·ty + tx, input channel); when present it must equal the
-  /// sums of the conv's 3x3 taps exactly (so the two forms give the same integers).
+  /// The optional `<conv>.phase_weights` i16 [4, 2·in, out, 2] (phase 2·py + px, tap pair, output
+  /// channel, tap within the pair: `SubPixelPhaseWeights`); when present it must equal the sums of
+  /// the conv's 3x3 taps exactly (so the two forms give the same integers).
   func subPixelPhases(_ name: String, of conv: Conv3x3Weights) throws(Int8ModelError) -> SubPixelPhaseWeights?
   {
     guard container.tensor(named: name) != nil else { return nil }
-    let shape = TensorShape(4, conv.outChannels, 4, conv.inChannels)
+    let shape = TensorShape(4, 2 * conv.inChannels, conv.outChannels, 2)
     let t = Int16Values(try tensor(name, .int16, shape).data)
     // Entry by entry, without a copy: the firmware checks paper's 330 KB of phases in place.
     let (cout, cin) = (conv.outChannels, conv.inChannels)

@@ -73,14 +73,16 @@ public enum Int8ModelLayout {
       add(name + ".weights", .int8, [width, 3, 3, channels])
       requantized(name, width)
       add(name + ".output_zero_point", .int32, [])
-      if subPixel && i > 0 { add(name + ".phase_weights", .int16, [4, width, 4, channels]) }
+      if subPixel && i > 0 {
+        add(name + ".phase_weights", .int16, SubPixelPhaseWeights.shape(out: width, in: channels))
+      }
       channels = width
     }
     let last = "decoder.conv\(p.decoderChannels.count + 1)"
     add(last + ".weights", .int8, [1, 3, 3, channels])
     add(last + ".bias", .int32, [1])
     add(last + ".pixel_thresholds", .int32, [PixelThresholds.count])
-    if subPixel { add(last + ".phase_weights", .int16, [4, 1, 4, channels]) }
+    if subPixel { add(last + ".phase_weights", .int16, SubPixelPhaseWeights.shape(out: 1, in: channels)) }
     return out
   }
 }

@@ -39,7 +39,7 @@ struct ConvStage {
   let inChannels: Int
   let outChannels: Int
   let weights: UnsafePointer<Int8>
-  /// The sub-pixel form [4, out, 4, in], when the file carries it (convs after an upsample).
+  /// The sub-pixel form [4, 2·in, out, 2], when the file carries it (convs after an upsample).
   let phases: UnsafePointer<Int16>?
   let requantization: RowRequantization?
   let bias: UnsafePointer<Int32>
@@ -283,16 +283,13 @@ struct StreamingDecoder {
     }
   }
 
-  /// Every output channel's accumulator for one pixel of a sub-pixel phase: bias + Σ w · taps.
+  /// `count` unsigned inputs as int16, or zeros for a tap row outside the image.
   @inline(__always)
-  func phaseSums(
-    _ w: UnsafePointer<Int16>, _ taps: UnsafePointer<Int16>, _ bias: UnsafePointer<Int32>, outputs: Int,
-    count: Int
-  ) {
-    var row = w
-    for o in 0..<outputs {
-      pixelSums[o] = bias[o] &+ DotProduct.int16(row, int16: taps, count: count)
-      row += count
+  func widen(_ u: UnsafePointer<UInt8>, inside: Bool, into taps: UnsafeMutablePointer<Int16>, count: Int) {
+    if inside {
+      for i in 0..<count { taps[i] = Int16(u[i]) }
+    } else {
+      taps.update(repeating: 0, count: count)
     }
   }
 
@@ -333,20 +330,10 @@ struct StreamingDecoder {
           continue
         }
         // Widen the four pixels once (a row outside the image as zeros), then every output
-        // channel is one int16 sum of 4·C.
-        for i in 0..<span {
-          phaseTaps[i] = inside.0 ? Int16(top[i]) : 0
-          phaseTaps[span + i] = inside.1 ? Int16(bottom[i]) : 0
-        }
-        let taps = UnsafePointer(phaseTaps)
-        // A sum over a count the optimiser knows is unrolled whole (no loop, no remainder):
-        // the presets' widths get one each.
-        switch 2 * span {
-        case 64: phaseSums(w, taps, stage.bias, outputs: O, count: 64)
-        case 128: phaseSums(w, taps, stage.bias, outputs: O, count: 128)
-        case 256: phaseSums(w, taps, stage.bias, outputs: O, count: 256)
-        default: phaseSums(w, taps, stage.bias, outputs: O, count: 2 * span)
-        }
+        // channel's sum reads them in pairs (`PhaseSums`).
+        widen(top, inside: inside.0, into: phaseTaps, count: span)
+        widen(bottom, inside: inside.1, into: phaseTaps + span, count: span)
+        PhaseSums.run(w, taps: phaseTaps, bias: stage.bias, pairs: span, outputs: O, into: pixelSums)
         store.pixel(x, pixelSums, count: O)
       }
       return

@@ -14,11 +14,23 @@
 ///
 /// Worked example (one channel): 3x3 taps [[1, 2, 3], [4, 5, 6], [7, 8, 9]] give phase (0, 0) the
 /// 2x2 taps [[1, 2 + 3], [4 + 7, 5 + 6 + 8 + 9]] = [[1, 5], [11, 28]].
+///
+/// Layout [4, 2·in, out, 2] ("pairs, outputs in lanes"): a phase's 4·in taps, numbered
+/// t = (2·ty + tx)·in + i (the order of its four input pixels in memory), are taken two at a
+/// time, and pair t / 2 holds every output channel's two taps side by side. A vector of 16
+/// 32-bit lanes then carries 16 output channels' pairs, and one multiply-add of pairs against the
+/// input pair, broadcast, adds both products to 16 accumulators: no horizontal sum per output.
+/// With 2 output channels and in = 1 (4 taps, 2 pairs), phase 0's 16 entries run
+/// [o0 t0, o0 t1, o1 t0, o1 t1, o0 t2, o0 t3, o1 t2, o1 t3], then phase 1's.
 public struct SubPixelPhaseWeights {
   public let inChannels: Int
   public let outChannels: Int
-  /// [4, out, 4, in]: phase 2·py + px, output channel, tap 2·ty + tx, input channel
+  /// [4, 2·in, out, 2]: phase 2·py + px, tap pair, output channel, tap within the pair
   public let weights: Int16Values
+
+  /// The tensor shape of a conv's phase weights.
+  @inlinable
+  public static func shape(out: Int, in cin: Int) -> [Int] { [4, 2 * cin, out, 2] }
 
   public init(inChannels: Int, outChannels: Int, weights: Int16Values) {
     precondition(weights.count == 4 * outChannels * 4 * inChannels, "phase weight size")
@@ -53,13 +65,15 @@ public struct SubPixelPhaseWeights {
     return sum
   }
 
-  /// Index of tap (phase, o, ty, tx, i) in file order [4, out, 4, in].
+  /// Index of tap (phase, o, ty, tx, i) in file order [4, 2·in, out, 2]: tap t = (2·ty + tx)·in + i
+  /// is entry t mod 2 of pair t / 2.
   @inlinable
   public static func index(phase: Int, _ o: Int, ty: Int, tx: Int, _ i: Int, out: Int, in cin: Int) -> Int {
-    (((phase * out + o) * 2 + ty) * 2 + tx) * cin + i
+    let t = (2 * ty + tx) * cin + i
+    return ((phase * 2 * cin + (t >> 1)) * out + o) * 2 + (t & 1)
   }
 
-  /// The phase weights of a 3x3 conv, in file order [4, out, 4, in] (what the quantizer writes).
+  /// The phase weights of a 3x3 conv, in file order [4, 2·in, out, 2] (what the quantizer writes).
   public static func make(from conv: Conv3x3Weights) -> [Int16] {
     let (cout, cin) = (conv.outChannels, conv.inChannels)
     var out = [Int16](repeating: 0, count: 4 * cout * 4 * cin)
@@ -94,9 +108,11 @@ public struct SubPixelPhaseWeights {
       for tx in 0..<2 {
         let xc = c + px + tx - 1
         if xc < 0 || xc >= cols { continue }
-        let w = (((phase * outChannels + o) * 2 + ty) * 2 + tx) * inChannels
         let at = (y * cols + xc) * inChannels
-        for i in 0..<inChannels { acc += Int32(weights[w + i]) * (Int32(x[at + i]) - zx) }
+        for i in 0..<inChannels {
+          let w = Self.index(phase: phase, o, ty: ty, tx: tx, i, out: outChannels, in: inChannels)
+          acc += Int32(weights[w]) * (Int32(x[at + i]) - zx)
+        }
       }
     }
     return acc

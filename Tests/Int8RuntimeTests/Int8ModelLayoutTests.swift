@@ -46,8 +46,8 @@ import Testing
   #expect(shape("decoder.dense.weights") == [12480, 128])
   #expect(shape("decoder.expand.weights") == [128, 32])
   #expect(shape("decoder.conv3.weights") == [128, 3, 3, 64])
-  #expect(shape("decoder.conv3.phase_weights") == [4, 128, 4, 64])
-  #expect(shape("decoder.conv4.phase_weights") == [4, 1, 4, 128])
+  #expect(shape("decoder.conv3.phase_weights") == [4, 128, 128, 2])
+  #expect(shape("decoder.conv4.phase_weights") == [4, 256, 1, 2])
   #expect(shape("decoder.conv1.phase_weights") == nil)
   // int8 weights of decoder + sequence model: the original's "about 14 MB"
   let weightBytes = specs.filter { $0.dtype == .int8 && $0.name.hasSuffix("weights") }.reduce(0) {

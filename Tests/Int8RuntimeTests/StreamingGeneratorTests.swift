@@ -24,7 +24,8 @@ private func modelBytes(_ synthetic: SyntheticInt8Model, subPixel: Bool) throws 
     for i in 1...n {
       let conv = i < n ? model.convs[i] : model.pixelConv
       builder.int16(
-        "decoder.conv\(i + 1).phase_weights", [4, conv.outChannels, 4, conv.inChannels],
+        "decoder.conv\(i + 1).phase_weights",
+        SubPixelPhaseWeights.shape(out: conv.outChannels, in: conv.inChannels),
         SubPixelPhaseWeights.make(from: conv))
     }
   }

@@ -125,7 +125,9 @@ func subPixelConvEqualsUpsampleThenConv(rows: Int, cols: Int, cin: Int, cout: In
       from: Conv3x3Weights(
         inChannels: 16, outChannels: 16, weights: arena.int8(conv3.weights), bias: arena.int32(conv3.bias)))
   }
-  b.int16("decoder.conv3.phase_weights", [4, 16, 4, 16], weights)
+  let shape = SubPixelPhaseWeights.shape(out: 16, in: 16)
+  #expect(shape == [4, 32, 16, 2])
+  b.int16("decoder.conv3.phase_weights", shape, weights)
   let good = AlignedBytes(b.bytes())
   try withExtendedLifetime(good) {
     let model = try Int8Model(good.buffer)
@@ -137,12 +139,18 @@ func subPixelConvEqualsUpsampleThenConv(rows: Int, cols: Int, cin: Int, cout: In
   }
   var damaged = weights
   damaged[7] += 1
-  b.int16("decoder.conv3.phase_weights", [4, 16, 4, 16], damaged)
+  b.int16("decoder.conv3.phase_weights", shape, damaged)
   let bad = AlignedBytes(b.bytes())
   withExtendedLifetime(bad) {
     let expected = Int8ModelError.outOfRange(
       name: "decoder.conv3.phase_weights", index: 7, value: Int64(damaged[7]),
       range: "\(weights[7]) (the sum of its 3x3 taps)")
     #expect(throws: expected) { try Int8Model(bad.buffer) }
+  }
+  // The first layout ([4, out, 4, in], before the pairs) is refused by its shape.
+  b.int16("decoder.conv3.phase_weights", [4, 16, 4, 16], weights)
+  let old = AlignedBytes(b.bytes())
+  _ = withExtendedLifetime(old) {
+    #expect(throws: Int8ModelError.self) { try Int8Model(old.buffer) }
   }
 }

@@ -28,7 +28,8 @@ extension Int8Conversion {
         let conv = i < n ? model.convs[i] : model.pixelConv
         phases.append(
           (
-            "decoder.conv\(i + 1).phase_weights", [4, conv.outChannels, 4, conv.inChannels],
+            "decoder.conv\(i + 1).phase_weights",
+            SubPixelPhaseWeights.shape(out: conv.outChannels, in: conv.inChannels),
             SubPixelPhaseWeights.make(from: conv)
           ))
       }
