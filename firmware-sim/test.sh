@@ -74,8 +74,9 @@ firmware_flags=()
 compare tiny-y4m models/tiny 2 18446744073709551615 y4m
 compare tiny-options models/tiny/model-int8.dnm 2 42 y4m --start 5 --pi-temp 0.7 --sigma-temp 0.45
 compare paper-raw models/paper 2 3 raw
-if grep -q "model 14675188 bytes at 0x21000000" "$work/paper-raw.log"; then
-  pass "paper-raw: the 14.7 MB model is linked at 0x21000000"
+paper_bytes=$(stat -c %s models/paper/model-int8.dnm)
+if grep -q "model $paper_bytes bytes at 0x21000000" "$work/paper-raw.log"; then
+  pass "paper-raw: the $paper_bytes-byte model is linked at 0x21000000"
 else
   fail "paper-raw: the model is not in the 16 MB region"
 fi

@@ -181,7 +181,8 @@ struct QuantizeCommand: ParsableCommand {
     CLI.printError("quantize: measuring int8 against float on held-out frames")
     let measures: Quantizer.Measures
     do {
-      measures = try prepared.measure(conversion, model: int8.model, path: destination, times: times)
+      measures = try prepared.measure(
+        conversion, model: int8.model, path: destination, quantised: reference, times: times)
     } catch {
       throw FileIOError(path: destination, "\(error)")
     }

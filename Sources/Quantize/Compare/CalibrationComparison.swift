@@ -88,7 +88,7 @@ public struct CalibrationComparison: Codable, Sendable {
       let int8 = try InMemoryInt8Model(bytes)
       let m = try prepared.measure(
         conversion, model: int8.model, path: "the \(c.name) conversion", options: measure, float: float,
-        times: times)
+        quantised: reference, times: times)
       rows.append(
         Row(
           configuration: c.name, shipped: CompareGrid.isShipped(c, metadata: shippedMetadata),

@@ -63,7 +63,10 @@ extension Quantizer.Prepared {
 
   /// Stage 4: `model` (the conversion's int8 model, named `path` in errors) against the float
   /// model on held-out data. `float` (from `floatSide`) skips the float decode of the latents
-  /// beyond `layerLatents` and the float sequence steps.
+  /// beyond `layerLatents` and the float sequence steps. `quantised` is the float model the
+  /// conversion was made from when it is not the loaded one (`floatModel(for:)`, equalised): the
+  /// per-layer SQNR compares each int8 layer with that model's layer, since equalisation rescales
+  /// the channels between layers and keeps only the decoder's output the same.
   ///
   /// ```swift
   /// let int8 = try InMemoryInt8Model(try conversion.writer.encoded())
@@ -73,10 +76,10 @@ extension Quantizer.Prepared {
   public func measure(
     _ conversion: Int8Conversion, model: Int8Model, path: String,
     options: Quantizer.MeasureOptions = .init(), float: Quantizer.FloatSide? = nil,
-    times: StageTimes = StageTimes()
+    quantised: FloatReference? = nil, times: StageTimes = StageTimes()
   ) throws -> Quantizer.Measures {
     let (decoder, layers) = try DecoderAccuracy.measure(
-      reference, model, activations: conversion.decoderActivations,
+      quantised ?? reference, model, activations: conversion.decoderActivations,
       latents: measuredLatents(options), layerLatents: options.layerLatents,
       floatFrames: float?.frames, times: times)
     let sequence = try times.time("int8 sequence steps") {
