@@ -13,8 +13,8 @@ extension QuantReport {
 
   /// Writes the pictures into `folder` and lists them in the report: the worst and the median
   /// frame as float | int8 | difference × `DecoderPictures.gain`, the per-layer SQNR bars (decoder
-  /// layers; the sequence model's MDN outputs), and
-  /// with a departure measure its plot (`SequenceDeparture.plotFile`).
+  /// layers; the sequence model's `layerRows`, LSTM h and cell to the MDN outputs), and with a
+  /// departure measure its plot (`SequenceDeparture.plotFile`).
   public mutating func writePictures(
     to folder: String, latents: [[Double]], reference: FloatReference, model: Int8Model,
     departureDistances: [[Double]]
@@ -42,9 +42,10 @@ extension QuantReport {
     pictures.append(Picture(title: "SQNR per decoder layer (lowest in red)", file: Self.layerChartFile))
     try write(
       DecoderPictures.layerChart(
-        sequence.outputSQNR, title: "int8 vs float SQNR of the sequence model's MDN outputs"),
+        sequence.layerRows, title: "int8 vs float SQNR per sequence-model layer (lowest in red)"),
       Self.sequenceChartFile)
-    pictures.append(Picture(title: "SQNR of the sequence model's MDN outputs", file: Self.sequenceChartFile))
+    pictures.append(
+      Picture(title: "SQNR per sequence-model layer (lowest in red)", file: Self.sequenceChartFile))
     if let departure {
       try write(
         SequenceDeparture.plot(departureDistances, seeds: departure.seeds), SequenceDeparture.plotFile)

@@ -40,7 +40,8 @@ public struct QuantReport: Codable, Sendable {
   public var latentFractionBits: Int
   public var layers: [Layer]
   public var decoder: DecoderAccuracy
-  /// SQNR of each decoder layer's int8 output against float, accumulated down the decoder.
+  /// SQNR of each decoder layer's int8 output against float, accumulated down the decoder (the
+  /// sequence model's rows: `sequence.layerRows`).
   public var decoderLayers: [DecoderLayerErrors.Row]
   public var sequence: SequenceAccuracy
   /// The free-running int8 dance against the float dance of the same noise (nil: not measured).
@@ -103,9 +104,7 @@ public struct QuantReport: Codable, Sendable {
       Where it is lost: each layer's int8 output (dequantised) against float, fed by the int8 \
       layers before it, as signal-to-quantisation-noise ratio:
 
-      | layer | SQNR |
-      |---|---|
-      \(decoderLayers.map { "| \($0.layer) | \(f($0.sqnr, 1)) dB |" }.joined(separator: "\n"))
+      \(Self.sqnrTable(decoderLayers))
 
       ## Sequence model (\(sequence.steps) held-out steps, true latent fed, state from zero)
 
@@ -115,7 +114,12 @@ public struct QuantReport: Codable, Sendable {
       | relative RMSE of the means | \(f(sequence.meansRelativeRMSEPercent)) % |
       | NLL per step, float | \(f(sequence.floatNLL)) nats |
       | NLL per step, int8 | \(f(sequence.int8NLL)) nats (\(f(sequence.int8NLL - sequence.floatNLL)) worse) |
-      \(sequence.outputSQNR.map { "| SQNR, \($0.layer) | \(f($0.sqnr, 1)) dB |" }.joined(separator: "\n"))
+
+      Where it is lost: each layer's int8 output read as reals (h Q15, cell Q(cf), \
+      sequence.dense at its scale, the MDN outputs) against the float model's at the same step, \
+      fed by the int8 layers and state before it, as SQNR:
+
+      \(Self.sqnrTable(sequence.layerRows))
       \(departureMarkdown())
 
       ## Layers
@@ -130,5 +134,16 @@ public struct QuantReport: Codable, Sendable {
       s += "\(l.widenedRows) | \(String(format: "%.4f", l.clippedPercent)) % |\n"
     }
     return s
+  }
+
+  /// SQNR rows as a Markdown table, one decimal.
+  ///
+  /// ```swift
+  /// QuantReport.sqnrTable([.init(layer: "decoder.dense", sqnr: 42.94)])
+  /// // "| layer | SQNR |\n|---|---|\n| decoder.dense | 42.9 dB |"
+  /// ```
+  static func sqnrTable(_ rows: [DecoderLayerErrors.Row]) -> String {
+    (["| layer | SQNR |", "|---|---|"]
+      + rows.map { "| \($0.layer) | \(ReportFormat.fixed($0.sqnr, 1)) dB |" }).joined(separator: "\n")
   }
 }

@@ -15,7 +15,16 @@ import Trainer
 ///   reals), through the one mixture likelihood `MDNLoss` defines;
 /// - SQNR of each kind of MDN output (means, log-sigmas, logits) over every step, int8 read as
 ///   reals against float, as `DecoderLayerErrors` defines it: where the sequence model's
-///   accumulated error shows (the LSTM state itself is not readable from outside the runtime).
+///   accumulated error shows;
+/// - SQNR of each layer before the head (`layers`, `SequenceLayerErrors`): every LSTM layer's h
+///   and cell state and sequence.dense's output, over the same steps, so that `layerRows`
+///   reads down the model like the decoder's rows.
+///
+/// ```swift
+/// let s = try SequenceAccuracy.measure(reference, int8, clip: heldOutClip)
+/// s.layerRows.map(\.layer)   // lstm1 h, lstm1 cell, lstm2 h, lstm2 cell, dense, mdn × 3
+/// s.layerRows[0].sqnr         // e.g. 44.2 (dB)
+/// ```
 public struct SequenceAccuracy: Codable, Sendable, Equatable {
   public var steps: Int
   public var topMixtureAgreementPercent: Double
@@ -24,20 +33,36 @@ public struct SequenceAccuracy: Codable, Sendable, Equatable {
   public var int8NLL: Double
   /// SQNR rows: sequence.mdn means, log-sigmas, logits.
   public var outputSQNR: [DecoderLayerErrors.Row]
+  /// SQNR rows of the layers before the head, `SequenceLayerErrors.names` order (nil: not
+  /// measured, as when `measure` is given only the float MDN outputs).
+  public var layers: [DecoderLayerErrors.Row]? = nil
+
+  /// Every measured layer from the first LSTM to the MDN outputs: `layers`, then `outputSQNR`.
+  public var layerRows: [DecoderLayerErrors.Row] { (layers ?? []) + outputSQNR }
 
   /// The float model's MDN outputs at every step of `clip` but the last (the float side of
   /// `measure`, the same for every configuration: `quantize --compare` computes it once).
   public static func floatOutputs(
     _ reference: FloatReference, clip: [[Double]], stateless: Bool
   ) -> [[Double]] {
+    floatSteps(reference, clip: clip, stateless: stateless).map(\.mdn)
+  }
+
+  /// Every activation of the float step at every step of `clip` but the last.
+  static func floatSteps(
+    _ reference: FloatReference, clip: [[Double]], stateless: Bool
+  ) -> [FloatReference.StepTrace] {
     var state = reference.sequence.zeroState(batch: 1)
     return clip.dropLast().map { x in
       if stateless { state = reference.sequence.zeroState(batch: 1) }
-      return reference.step(x, state: &state).mdn
+      return reference.step(x, state: &state)
     }
   }
 
-  /// `floatOutputs`: `floatOutputs(reference, clip:, stateless:)` when already computed.
+  /// `floatOutputs`: `floatOutputs(reference, clip:, stateless:)` when already computed; the
+  /// per-layer rows need the whole float step, so with it `layers` is nil (`quantize --compare`,
+  /// which reports no layers). `layers` is also nil when the int8 file does not record
+  /// sequence.dense's scale (`SequenceLayerErrors.denseScale`).
   public static func measure(
     _ reference: FloatReference, _ model: Int8Model, clip: [[Double]],
     floatOutputs: [[Double]]? = nil
@@ -45,8 +70,12 @@ public struct SequenceAccuracy: Codable, Sendable, Equatable {
     let layout = reference.sequence.layout
     let (K, D) = (layout.mixtures, layout.dims)
     var probe = try Int8SequenceProbe(model)
-    let float =
-      floatOutputs ?? Self.floatOutputs(reference, clip: clip, stateless: model.isStateless)
+    let traces =
+      floatOutputs == nil ? floatSteps(reference, clip: clip, stateless: model.isStateless) : []
+    let float = floatOutputs ?? traces.map(\.mdn)
+    let denseScale = floatOutputs == nil ? SequenceLayerErrors.denseScale(model) : nil
+    let names = SequenceLayerErrors.names(lstmLayers: model.lstms.count)
+    var layers = DecoderLayerErrors(layers: names.count)
     var agree = 0
     var diff2 = 0.0
     var ref2 = 0.0
@@ -73,6 +102,10 @@ public struct SequenceAccuracy: Codable, Sendable, Equatable {
         ref2 += f[i] * f[i]
       }
       outputs.add(float: parts.map { Array(f[$0]) }, int8: parts.map { Array(r[$0]) })
+      if let denseScale {
+        layers.add(
+          float: SequenceLayerErrors.float(traces[t]), int8: probe.realState(denseScale: denseScale))
+      }
       floatRows += f
       int8Rows += r
       targets += clip[t + 1]
@@ -88,6 +121,7 @@ public struct SequenceAccuracy: Codable, Sendable, Equatable {
       meansRelativeRMSEPercent: ref2 > 0 ? 100 * (diff2 / ref2).squareRoot() : 0,
       floatNLL: nllFloat, int8NLL: nllInt8,
       outputSQNR: outputs.rows(
-        names: ["sequence.mdn means", "sequence.mdn log-sigmas", "sequence.mdn logits"]))
+        names: ["sequence.mdn means", "sequence.mdn log-sigmas", "sequence.mdn logits"]),
+      layers: denseScale == nil ? nil : layers.rows(names: names))
   }
 }
