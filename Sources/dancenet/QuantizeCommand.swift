@@ -18,9 +18,9 @@ struct QuantizeCommand: ParsableCommand {
       then writes the int8 model (docs/INT8.md) atomically. The calibration frames are --calib, \
       or the frames folder the model records (provenance.data); held-out frames are never used. \
       MODELDIR/quant/ gets report.md and report.json (decoder PSNR, SSIM, per-layer SQNR; \
-      sequence-model agreement and how many steps the int8 dance follows the float one) and \
-      pictures: worst-frame.png and typical-frame.png (float | int8 | difference x16), \
-      layer-sqnr.png, departure.png. --compare measures every calibration method, with and \
+      sequence-model agreement, per-layer SQNR and how many steps the int8 dance follows the \
+      float one) and pictures: worst-frame.png and typical-frame.png (float | int8 | \
+      difference x16), layer-sqnr.png, sequence-sqnr.png, departure.png. --compare measures every calibration method, with and \
       without --equalize and --bias-correction, side by side (quant/compare.md, compare.json) \
       and writes no model.
       """)
