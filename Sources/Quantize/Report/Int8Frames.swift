@@ -5,7 +5,9 @@ import Int8Runtime
 // MARK: - InMemoryInt8Model
 
 /// An int8 model opened from a conversion's bytes without writing a file (`quantize
-/// --compare` measures every configuration this way). The bytes live as long as the object.
+/// --compare` measures every configuration this way). The bytes live as long as the object, and
+/// `model` reads them without holding it: bind the object to a name for as long as the model is
+/// in use (`InMemoryInt8Model(bytes).model` alone would read freed memory).
 ///
 /// ```swift
 /// let int8 = try InMemoryInt8Model(try conversion.writer.encoded())
