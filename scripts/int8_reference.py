@@ -314,7 +314,8 @@ def expected_tensors(preset, starts, primers):
 def sub_pixel_phase_weights(w):
     """docs/INT8.md "Sub-pixel form": P[2py+px, o, 2ty+tx, i] = sums of 3x3 taps.
 
-    w is [out, 3, 3, in]; returns [4, out, 4, in] (int64)."""
+    w is [out, 3, 3, in]; returns the file's pair layout [4, 2*in, out, 2] (int64): phase p's
+    taps t = (2ty+tx)*in + i of channel o at [p, t // 2, o, t % 2]."""
     taps = {(0, 0): (0,), (0, 1): (1, 2), (1, 0): (0, 1), (1, 1): (2,)}
     w = w.astype(np.int64)
     out = np.zeros((4, w.shape[0], 4, w.shape[3]), dtype=np.int64)
@@ -327,7 +328,8 @@ def sub_pixel_phase_weights(w):
                         for kx in taps[(px, tx)]:
                             s = s + w[:, ky, kx, :]
                     out[2 * py + px, :, 2 * ty + tx, :] = s
-    return out
+    cout, cin = w.shape[0], w.shape[3]
+    return out.reshape(4, cout, 2 * cin, 2).transpose(0, 2, 1, 3)
 
 
 def check_int8_model(kind, tensors, metadata):
@@ -363,7 +365,7 @@ def check_int8_model(kind, tensors, metadata):
         if name in tensors:
             cin = preset["decoder_expand"] if i == 1 else widths[i - 2]
             cout = widths[i - 1] if i <= len(widths) else 1
-            expected[name] = ("i16", (4, cout, 4, cin))
+            expected[name] = ("i16", (4, 2 * cin, cout, 2))
     a = {}
     for name, (dtype, shape) in sorted(expected.items()):
         if name not in tensors:
