@@ -1,4 +1,5 @@
 // swift-tools-version: 6.2
+import Foundation
 import PackageDescription
 
 // MARK: - Module map (data flows down; each module may depend only on those above it)
@@ -33,12 +34,24 @@ import PackageDescription
 /// dependency by version: a package depending on dancenet that way builds with
 /// `DANCENET_VECTOR_WIDTH=none` (same bytes, slower portable loops). The firmware build
 /// (firmware-sim) compiles the same files with its own flags and none of these.
+/// With `native` on a CPU with 512-bit vectors (AVX-512: 32 registers; `avx512bw` in
+/// /proc/cpuinfo), the sub-pixel sums keep 16 channels per vector (`PhaseSums.wideLanes`, the
+/// compilation condition `DANCENET_WIDE_LANES`); elsewhere, 4 channels per 128-bit vector, which
+/// is faster on SSE2 and AVX2. `DANCENET_WIDE_LANES=1` or `=0` overrides the detection.
 let targetCPU = Context.environment["DANCENET_TARGET_CPU"]
+let wideLanes: Bool = {
+  if let setting = Context.environment["DANCENET_WIDE_LANES"] { return setting == "1" }
+  guard targetCPU == "native", let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else {
+    return false
+  }
+  return cpu.contains(" avx512bw")
+}()
 let widthSetting = Context.environment["DANCENET_VECTOR_WIDTH"] ?? (targetCPU == nil ? "32" : nil)
 let vectorWidth = widthSetting == "none" ? nil : widthSetting
 let runtimeSettings: [SwiftSetting] =
   (targetCPU.map { [.unsafeFlags(["-target-cpu", $0])] } ?? [])
   + (vectorWidth.map { [.unsafeFlags(["-Xllvm", "-force-vector-width=\($0)"])] } ?? [])
+  + (wideLanes ? [.define("DANCENET_WIDE_LANES")] : [])
 
 let package = Package(
   name: "dancenet",

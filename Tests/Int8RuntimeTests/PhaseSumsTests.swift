@@ -78,5 +78,11 @@ func phaseSumsKernelsEqualThePlainSum(cin: Int, outputs: Int) {
     let lanes = kernel { PhaseSums.lanes($0, taps: $1, bias: $2, pairs: pairs, outputs: outputs, into: $3) }
     #expect(lanes == expected)
   }
+  if outputs % PhaseSums.wideVectorLanes == 0 {
+    let wide = kernel {
+      PhaseSums.wideLanes($0, taps: $1, bias: $2, pairs: pairs, outputs: outputs, into: $3)
+    }
+    #expect(wide == expected)
+  }
   #expect(Set(expected).count > outputs / 2)
 }
