@@ -17,9 +17,9 @@
 ///
 /// Layout [4, 2·in, out, 2] ("pairs, outputs in lanes"): a phase's 4·in taps, numbered
 /// t = (2·ty + tx)·in + i (the order of its four input pixels in memory), are taken two at a
-/// time, and pair t / 2 holds every output channel's two taps side by side. A vector of 16
-/// 32-bit lanes then carries 16 output channels' pairs, and one multiply-add of pairs against the
-/// input pair, broadcast, adds both products to 16 accumulators: no horizontal sum per output.
+/// time, and pair t / 2 holds every output channel's two taps side by side. A vector load then
+/// takes as many output channels' pairs as it has 32-bit lanes, and multiplying them by the input
+/// pair adds both products to that many accumulators: no horizontal sum per output (`PhaseSums`).
 /// With 2 output channels and in = 1 (4 taps, 2 pairs), phase 0's 16 entries run
 /// [o0 t0, o0 t1, o1 t0, o1 t1, o0 t2, o0 t3, o1 t2, o1 t3], then phase 1's.
 public struct SubPixelPhaseWeights {

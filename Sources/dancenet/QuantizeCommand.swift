@@ -20,9 +20,9 @@ struct QuantizeCommand: ParsableCommand {
       MODELDIR/quant/ gets report.md and report.json (decoder PSNR, SSIM, per-layer SQNR; \
       sequence-model agreement, per-layer SQNR and how many steps the int8 dance follows the \
       float one) and pictures: worst-frame.png and typical-frame.png (float | int8 | \
-      difference x16), layer-sqnr.png, sequence-sqnr.png, departure.png. --compare measures every calibration method, with and \
-      without --equalize and --bias-correction, side by side (quant/compare.md, compare.json) \
-      and writes no model.
+      difference x16), layer-sqnr.png, sequence-sqnr.png, departure.png. --compare measures \
+      every calibration method, with and without --equalize and --bias-correction, side by side \
+      (quant/compare.md, compare.json) and writes no model.
       """)
 
   enum Method: String, ExpressibleByArgument, CaseIterable {

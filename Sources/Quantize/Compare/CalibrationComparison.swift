@@ -51,7 +51,8 @@ public struct CalibrationComparison: Codable, Sendable {
   /// How far below the table's best worst-1% PSNR a row may be and still be chosen, dB.
   public static let worstPercentTolerance = 0.5
   public static let rule =
-    "among the rows whose worst-1% PSNR is within 0.5 dB of the best worst-1% PSNR, the highest mean PSNR; "
+    "among the rows whose worst-1% PSNR is within \(worstPercentTolerance) dB of the best worst-1% PSNR, "
+    + "the highest mean PSNR; "
     + "equal to 0.01 dB: highest worst-1% PSNR; then the first in the table"
   public var seconds: Double
   /// Wall time per stage over the whole comparison.
