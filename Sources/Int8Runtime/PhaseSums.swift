@@ -5,12 +5,12 @@
 /// 4·C taps t are its four low-resolution input pixels widened to int16 (a pixel outside the
 /// image as zeros). The weights are one phase of `SubPixelPhaseWeights`, [2·C pairs, out, 2].
 ///
-/// Two kernels, the same integers (exact 32-bit sums; the int8 reader's accumulator bound keeps
+/// Three kernels, the same integers (exact 32-bit sums; the int8 reader's accumulator bound keeps
 /// every partial sum inside 32 bits):
 /// - `lanes`: 4 output channels per 128-bit vector. Pair k's weights for channels o ..< o + 4
 ///   are 8 int16 (4 channels × taps 2k, 2k + 1); times the input pair repeated 4 times, each
-///   channel's two products are added pairwise (even + odd lanes), which is exactly one x86
-///   `pmaddwd` (SSE2) or `vpdpwssd` with the add (AVX-512 VNNI), Arm `smull` + `addp`. Up to 8
+///   channel's two products are added pairwise (even + odd lanes), which compiles to exactly one
+///   x86 `pmaddwd` (SSE2), or one `vpdpwssd` with the add (AVX-512 VNNI). Up to 8
 ///   vectors (32 channels) stay in registers across all pairs: no horizontal sum per channel.
 /// - `wideLanes`: 16 channels per vector of 16 32-bit lanes, each lane one channel's weight pair,
 ///   sign-extended half by half and multiplied by the broadcast input taps (two multiply-adds per
