@@ -162,6 +162,13 @@ public struct Int8Generator {
   /// sequence.dense's output of the last step (int16, relu), the MDN head's input.
   public var sequenceOutput: [Int16] { denseOutput }
 
+  /// h of every LSTM layer after the last step, [L, U] (Q15), for measuring
+  /// (`Int8SequenceProbe` in Quantize reads it as reals).
+  public var lstmHidden: [Int16] { h }
+
+  /// c of every LSTM layer after the last step, [L, U], each in its layer's cell format.
+  public var lstmCells: [Int16] { c }
+
   /// Zeroes h and c of every layer.
   public mutating func resetState() {
     for i in h.indices { h[i] = 0 }

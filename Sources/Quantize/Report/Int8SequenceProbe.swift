@@ -7,11 +7,8 @@ import Int8Runtime
 /// true latent goes in at every step (`Int8Generator.step(input:)`, the generator's own step),
 /// the state is carried, and every MDN output is read out.
 ///
-/// The generator keeps its LSTM state to itself, so the probe carries a copy beside it: every
-/// step also runs `LSTMCellKernel` and `DenseKernel` (the kernels the generator's step runs) on
-/// the probe's own h and c, and stops if its sequence.dense output is not the generator's. The
-/// state after a step is then readable as integers (`hidden`, `cells`, `dense`) or as reals
-/// (`realState`).
+/// The state after a step is readable as the generator's integers (`hidden`, `cells`, `dense`)
+/// or as reals (`realState`).
 ///
 /// ```swift
 /// var probe = try Int8SequenceProbe(model)
@@ -22,39 +19,29 @@ import Int8Runtime
 public struct Int8SequenceProbe {
   public let model: Int8Model
   var generator: Int8Generator
-  /// Per LSTM layer, h (Q15) after the last step.
-  public private(set) var hidden: [[Int16]]
-  /// Per LSTM layer, c (Q(cf), cf the layer's cell fraction bits) after the last step.
-  public private(set) var cells: [[Int16]]
-  /// sequence.dense's int16 output of the last step (relu), the MDN head's input.
-  public private(set) var dense: [Int16]
-  var gates: [Int16]
 
   public init(_ model: Int8Model) throws {
     self.model = model
     generator = try Int8Generator(model: model, seed: 0)
-    let U = model.preset.lstmUnits
-    hidden = [[Int16]](repeating: [Int16](repeating: 0, count: U), count: model.lstms.count)
-    cells = hidden
-    dense = [Int16](repeating: 0, count: model.sequenceDense.outputs)
-    gates = [Int16](repeating: 0, count: 4 * U)
-    reset()
+    generator.resetState()
   }
 
-  public mutating func reset() {
-    generator.resetState()
-    for l in hidden.indices {
-      hidden[l] = hidden[l].map { _ in 0 }
-      cells[l] = cells[l].map { _ in 0 }
-    }
+  public mutating func reset() { generator.resetState() }
+
+  /// Per LSTM layer, h (Q15) after the last step.
+  public var hidden: [[Int16]] { Self.layers(generator.lstmHidden, units: model.preset.lstmUnits) }
+  /// Per LSTM layer, c (Q(cf), cf the layer's cell fraction bits) after the last step.
+  public var cells: [[Int16]] { Self.layers(generator.lstmCells, units: model.preset.lstmUnits) }
+  /// sequence.dense's int16 output of the last step (relu), the MDN head's input.
+  public var dense: [Int16] { generator.sequenceOutput }
+
+  static func layers(_ all: [Int16], units: Int) -> [[Int16]] {
+    stride(from: 0, to: all.count, by: units).map { Array(all[$0..<($0 + units)]) }
   }
 
   /// One step on latent x (latent format); returns every MDN output as Int32.
   public mutating func step(_ x: [Int16]) -> [Int32] {
     generator.step(input: x)
-    advanceState(x)
-    precondition(
-      dense == generator.sequenceOutput, "the probe's LSTM state must give the generator's dense output")
     let (K, D) = (model.preset.mixtures, model.preset.latentSize)
     let head = model.mdn
     var out = [Int32](repeating: 0, count: 2 * K * D + K)
@@ -70,31 +57,6 @@ public struct Int8SequenceProbe {
     return out
   }
 
-  /// The probe's copy of the LSTM stack and sequence.dense on x: each layer reads the h of the
-  /// layer below (the first reads x) and its own old h and c.
-  mutating func advanceState(_ x: [Int16]) {
-    let model = self.model
-    var input = x
-    for (l, layer) in model.lstms.enumerated() {
-      input.withUnsafeBufferPointer { below in
-        hidden[l].withUnsafeMutableBufferPointer { h in
-          cells[l].withUnsafeMutableBufferPointer { c in
-            gates.withUnsafeMutableBufferPointer { g in
-              LSTMCellKernel.step(
-                layer, input: below, h: h, c: c, gates: g, sigmoid: model.sigmoid, tanh: model.tanh)
-            }
-          }
-        }
-      }
-      input = hidden[l]
-    }
-    input.withUnsafeBufferPointer { top in
-      dense.withUnsafeMutableBufferPointer {
-        DenseKernel.run(model.sequenceDense, input: top, output: $0, relu: true)
-      }
-    }
-  }
-
   /// Integer MDN outputs as reals: means · 2^−f, log-sigmas / 2^11, logits / 2^16.
   public func realOutputs(_ q: [Int32]) -> [Double] {
     let (K, D) = (model.preset.mixtures, model.preset.latentSize)
@@ -107,9 +69,10 @@ public struct Int8SequenceProbe {
 
   /// The state after the last step as reals, in `SequenceLayerErrors.names` order: per LSTM
   /// layer h / 2^15 and c / 2^cf, then sequence.dense's output · `denseScale` (the scale the
-  /// conversion chose, `SequenceLayerErrors.denseScale`). With cf = 11, c = 3072 reads 1.5.
+  /// conversion chose, `Int8Conversion.sequenceDenseScale`). With cf = 11, c = 3072 reads 1.5.
   public func realState(denseScale: Double) -> [[Double]] {
     var out: [[Double]] = []
+    let (hidden, cells) = (self.hidden, self.cells)
     for (l, layer) in model.lstms.enumerated() {
       let cellScale = 1 / Double(1 << layer.cellFractionBits)
       out.append(hidden[l].map { Double($0) / 32768 })

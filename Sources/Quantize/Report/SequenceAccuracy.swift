@@ -61,11 +61,12 @@ public struct SequenceAccuracy: Codable, Sendable, Equatable {
 
   /// `floatOutputs`: `floatOutputs(reference, clip:, stateless:)` when already computed; the
   /// per-layer rows need the whole float step, so with it `layers` is nil (`quantize --compare`,
-  /// which reports no layers). `layers` is also nil when the int8 file does not record
-  /// sequence.dense's scale (`SequenceLayerErrors.denseScale`).
+  /// which reports no layers). `denseScale` is sequence.dense's output scale, which the int8
+  /// tensors alone do not determine (`Int8Conversion.sequenceDenseScale`); without it `layers`
+  /// is nil too.
   public static func measure(
     _ reference: FloatReference, _ model: Int8Model, clip: [[Double]],
-    floatOutputs: [[Double]]? = nil
+    floatOutputs: [[Double]]? = nil, denseScale: Double? = nil
   ) throws -> SequenceAccuracy {
     let layout = reference.sequence.layout
     let (K, D) = (layout.mixtures, layout.dims)
@@ -73,7 +74,7 @@ public struct SequenceAccuracy: Codable, Sendable, Equatable {
     let traces =
       floatOutputs == nil ? floatSteps(reference, clip: clip, stateless: model.isStateless) : []
     let float = floatOutputs ?? traces.map(\.mdn)
-    let denseScale = floatOutputs == nil ? SequenceLayerErrors.denseScale(model) : nil
+    let denseScale = floatOutputs == nil ? denseScale : nil
     let names = SequenceLayerErrors.names(lstmLayers: model.lstms.count)
     var layers = DecoderLayerErrors(layers: names.count)
     var agree = 0

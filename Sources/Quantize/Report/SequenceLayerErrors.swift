@@ -1,4 +1,3 @@
-import Foundation
 import Int8Runtime
 
 // MARK: - SequenceLayerErrors
@@ -15,7 +14,6 @@ import Int8Runtime
 /// // ["sequence.lstm1 h", "sequence.lstm1 cell", "sequence.lstm2 h", "sequence.lstm2 cell",
 /// //  "sequence.dense"]
 /// SequenceLayerErrors.float(trace)          // the same five activations of the float step
-/// SequenceLayerErrors.denseScale(model)     // e.g. 0.000244: the int16 output's scale
 /// ```
 enum SequenceLayerErrors {
   static func names(lstmLayers: Int) -> [String] {
@@ -26,19 +24,5 @@ enum SequenceLayerErrors {
   /// The float step's activations in `names` order.
   static func float(_ trace: FloatReference.StepTrace) -> [[Double]] {
     zip(trace.hidden, trace.cells).flatMap { [$0, $1] } + [trace.dense]
-  }
-
-  /// sequence.dense's output scale (reals per int16 step) as the int8 file records it: the
-  /// conversion writes every layer's scales to metadata `quant.layer.<name>` ("input scale …;
-  /// output int16 symmetric, relu, scale 0.000244 zero point 0"), with Swift's shortest
-  /// round-trip digits, so this is exactly `Int8Conversion.sequenceDenseScale`. Nil when the
-  /// file does not record it; the int8 tensors alone do not determine it.
-  static func denseScale(_ model: Int8Model) -> Double? {
-    guard let raw = model.container.metadataValue(forKey: "quant.layer.sequence.dense") else {
-      return nil
-    }
-    let text = String(decoding: raw, as: UTF8.self)
-    guard let at = text.range(of: ", scale ", options: .backwards) else { return nil }
-    return Double(String(text[at.upperBound...].prefix { $0 != " " })).flatMap { $0 > 0 ? $0 : nil }
   }
 }

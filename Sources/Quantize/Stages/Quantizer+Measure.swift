@@ -84,7 +84,8 @@ extension Quantizer.Prepared {
       floatFrames: float?.frames, times: times)
     let sequence = try times.time("int8 sequence steps") {
       try SequenceAccuracy.measure(
-        reference, model, clip: evaluationClip, floatOutputs: float?.sequence)
+        reference, model, clip: evaluationClip, floatOutputs: float?.sequence,
+        denseScale: conversion.sequenceDenseScale)
     }
     var departure: SequenceDeparture? = nil
     var distances: [[Double]] = []
