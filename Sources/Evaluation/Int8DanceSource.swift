@@ -42,7 +42,7 @@ public struct Int8DanceSource {
     let options = Int8Generator.Options(
       start: start, piTemperatureQ16: Self.q16(temperatures.pi),
       sigmaTemperatureQ16: Self.q16(temperatures.sigma))
-    arena = Arena(StreamingPlan(preset: model.preset).totalBytes)
+    arena = Arena(StreamingPlan(model: model).totalBytes)
     do {
       generator = try StreamingGenerator(model: model, seed: seed, options: options, arena: arena.bytes)
     } catch {

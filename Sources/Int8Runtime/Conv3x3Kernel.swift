@@ -23,7 +23,7 @@ public struct Conv3x3Weights {
   /// ```
   @inlinable
   public func accumulator(
-    _ o: Int, row: Int, col: Int, input x: UnsafeBufferPointer<Int8>, rows: Int, cols: Int,
+    _ o: Int, row: Int, col: Int, input x: UnsafeBufferPointer<Int16>, rows: Int, cols: Int,
     zeroPoint zx: Int32
   ) -> Int32 {
     var acc = bias[o]
@@ -44,7 +44,7 @@ public struct Conv3x3Weights {
 
 // MARK: - Conv3x3Kernel
 
-/// Reference 3x3 convolution, stride 1, same padding, int8 in and out, per-channel
+/// Reference 3x3 convolution, stride 1, same padding, 8- or 12-bit values in int16 in and out (`ActivationBits`), per-channel
 /// requantisation; relu is the lower clamp at the output zero point.
 ///
 /// Worked example: a 1x1 image, 1 → 1 channel, so only the centre tap sees the image (the other
@@ -55,20 +55,20 @@ public struct Conv3x3Weights {
 /// ```
 public enum Conv3x3Kernel {
   public static func run(
-    _ layer: Conv3x3Weights, requantization: ChannelRequantization, input: UnsafeBufferPointer<Int8>,
-    rows: Int, cols: Int, inputZeroPoint zx: Int32, output: UnsafeMutableBufferPointer<Int8>,
-    outputZeroPoint zy: Int32, relu: Bool
+    _ layer: Conv3x3Weights, requantization: ChannelRequantization, input: UnsafeBufferPointer<Int16>,
+    rows: Int, cols: Int, inputZeroPoint zx: Int32, output: UnsafeMutableBufferPointer<Int16>,
+    outputZeroPoint zy: Int32, outputBits: ActivationBits = .int8, relu: Bool
   ) {
     precondition(input.count == rows * cols * layer.inChannels, "conv input size")
     precondition(output.count == rows * cols * layer.outChannels, "conv output size")
-    let lo = relu ? max(zy, -128) : -128
+    let (lo, hi) = (relu ? max(zy, outputBits.lo) : outputBits.lo, outputBits.hi)
     for row in 0..<rows {
       for col in 0..<cols {
         for o in 0..<layer.outChannels {
           let acc = layer.accumulator(
             o, row: row, col: col, input: input, rows: rows, cols: cols, zeroPoint: zx)
-          output[(row * cols + col) * layer.outChannels + o] = Int8(
-            truncatingIfNeeded: requantization.requantize(acc, channel: o, zeroPoint: zy, min: lo, max: 127))
+          output[(row * cols + col) * layer.outChannels + o] = Int16(
+            truncatingIfNeeded: requantization.requantize(acc, channel: o, zeroPoint: zy, min: lo, max: hi))
         }
       }
     }

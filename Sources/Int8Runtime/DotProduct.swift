@@ -79,6 +79,53 @@ public enum DotProduct {
     for i in 0..<n { acc &+= Int32(w[i]) &* Int32(Int16(x[i]) &- z) }
     return acc
   }
+
+  // MARK: 12-bit inputs (`ActivationBits.wide`, held in int16)
+
+  /// Σ w[i] · (x[i] − zx) for a 12-bit input with a zero point (conv1 reading a 12-bit
+  /// decoder.expand): |x − zx| ≤ 4095 still fits 16 bits.
+  @inlinable @inline(__always)
+  public static func int8(
+    _ w: UnsafePointer<Int8>, int16 x: UnsafePointer<Int16>, zeroPoint zx: Int16, count n: Int
+  ) -> Int32 {
+    var acc: Int32 = 0
+    for i in 0..<n { acc &+= Int32(w[i]) &* Int32(x[i] &- zx) }
+    return acc
+  }
+
+  /// The three-column upsampled kernel row of `int8(_:uint8:_:_:count:)` over 12-bit inputs
+  /// kept as u = x − zy (0 ... 4095) in int16.
+  @inlinable @inline(__always)
+  public static func int8(
+    _ w: UnsafePointer<Int8>, int16 u0: UnsafePointer<Int16>, _ u1: UnsafePointer<Int16>,
+    _ u2: UnsafePointer<Int16>, count n: Int
+  ) -> Int32 {
+    let (w1, w2) = (w + n, w + 2 * n)
+    var acc: Int32 = 0
+    for i in 0..<n {
+      acc &+= Int32(w[i]) &* Int32(u0[i]) &+ Int32(w1[i]) &* Int32(u1[i]) &+ Int32(w2[i]) &* Int32(u2[i])
+    }
+    return acc
+  }
+
+  /// Σ w[i] · u[i], int16 phase weights by 12-bit unsigned inputs in int16.
+  @inlinable @inline(__always)
+  public static func int16(_ w: UnsafePointer<Int16>, int16 u: UnsafePointer<Int16>, count n: Int) -> Int32 {
+    var acc: Int32 = 0
+    for i in 0..<n { acc &+= Int32(w[i]) &* Int32(u[i]) }
+    return acc
+  }
+
+  /// The two tap rows of `int16(_:uint8:_:uint8:count:)` over 12-bit inputs in int16.
+  @inlinable @inline(__always)
+  public static func int16(
+    _ w0: UnsafePointer<Int16>, int16 u0: UnsafePointer<Int16>, _ w1: UnsafePointer<Int16>,
+    int16 u1: UnsafePointer<Int16>, count n: Int
+  ) -> Int32 {
+    var acc: Int32 = 0
+    for i in 0..<n { acc &+= Int32(w0[i]) &* Int32(u0[i]) &+ Int32(w1[i]) &* Int32(u1[i]) }
+    return acc
+  }
 }
 
 // MARK: - Typed views of file tensors

@@ -72,9 +72,10 @@ public struct Int8Generator {
 
   // MARK: Decoder buffers, one per layer output
   var bottleneck: [Int8]
-  var expanded: [Int8]
-  var convOutputs: [[Int8]]
-  var upsampled: [[Int8]]
+  /// decoder.expand's and the convs' outputs: 8- or 12-bit values (`Int8Model.decoderBits`) in int16.
+  var expanded: [Int16]
+  var convOutputs: [[Int16]]
+  var upsampled: [[Int16]]
 
   public init(model: Int8Model, seed: UInt64, options: Options = Options()) throws(Int8ModelError) {
     let p = model.preset
@@ -94,14 +95,14 @@ public struct Int8Generator {
 
     let shape = p.bottleneckShape
     bottleneck = [Int8](repeating: 0, count: p.bottleneckSize)
-    expanded = [Int8](repeating: 0, count: shape[0] * shape[1] * p.decoderExpand)
+    expanded = [Int16](repeating: 0, count: shape[0] * shape[1] * p.decoderExpand)
     convOutputs = []
     upsampled = []
     var rows = shape[0]
     var cols = shape[1]
     for width in p.decoderChannels {
-      convOutputs.append([Int8](repeating: 0, count: rows * cols * width))
-      upsampled.append([Int8](repeating: 0, count: 4 * rows * cols * width))
+      convOutputs.append([Int16](repeating: 0, count: rows * cols * width))
+      upsampled.append([Int16](repeating: 0, count: 4 * rows * cols * width))
       rows *= 2
       cols *= 2
     }
@@ -205,9 +206,9 @@ public struct Int8Generator {
   }
 
   /// The decoder alone: a latent (latent format, normalised) to frameHeight × frameWidth pixels.
-  /// The decoder's int8 outputs of the last `decode`, for measuring them: decoder.dense's
+  /// The decoder's integer outputs of the last `decode`, for measuring them: decoder.dense's
   /// bottleneck, decoder.expand's output, then each conv's output at its own resolution.
-  public var lastDecoderOutputs: [[Int8]] { [bottleneck, expanded] + convOutputs }
+  public var lastDecoderOutputs: [[Int16]] { [bottleneck.map { Int16($0) }, expanded] + convOutputs }
 
   public mutating func decode(
     latent z: UnsafeBufferPointer<Int16>, into pixels: UnsafeMutableBufferPointer<UInt8>
@@ -223,7 +224,7 @@ public struct Int8Generator {
       expanded.withUnsafeMutableBufferPointer { e in
         PerPixelDenseKernel.run(
           model.expand, input: b, inputZeroPoint: model.decoderDenseZeroPoint, output: e,
-          outputZeroPoint: model.expandZeroPoint, relu: false)
+          outputZeroPoint: model.expandZeroPoint, outputBits: model.decoderBits.expand, relu: false)
       }
     }
     var rows = p.bottleneckShape[0]
@@ -235,7 +236,8 @@ public struct Int8Generator {
         convOutputs[i].withUnsafeMutableBufferPointer { y in
           Conv3x3Kernel.run(
             model.convs[i], requantization: model.convRequantizations[i], input: x, rows: rows, cols: cols,
-            inputZeroPoint: zeroPoint, output: y, outputZeroPoint: model.convZeroPoints[i], relu: true)
+            inputZeroPoint: zeroPoint, output: y, outputZeroPoint: model.convZeroPoints[i],
+            outputBits: model.decoderBits.convs[i], relu: true)
         }
       }
       let channels = model.convs[i].outChannels

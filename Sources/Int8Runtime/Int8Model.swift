@@ -49,6 +49,8 @@ public struct Int8Model {
   public let decoderDenseZeroPoint: Int32
   public let expand: DenseWeights
   public let expandZeroPoint: Int32
+  /// The widths of decoder.expand's and each conv's output (`ActivationBits`).
+  public let decoderBits: DecoderActivationBits
   /// decoder.conv1 ... conv n (relu, each followed by an upsample)
   public let convs: [Conv3x3Weights]
   public let convRequantizations: [ChannelRequantization]
@@ -182,23 +184,30 @@ public struct Int8Model {
     decoderDenseZeroPoint = Int32(try c.scalar("decoder.dense.output_zero_point", -128...127))
     expand = try c.dense(
       "decoder.expand", inputs: bottleneck[2], outputs: p.decoderExpand, inputMagnitude: 255)
-    expandZeroPoint = Int32(try c.scalar("decoder.expand.output_zero_point", -128...127))
+    let expandFormat = try c.outputFormat("decoder.expand")
+    expandZeroPoint = expandFormat.zeroPoint
     var convs: [Conv3x3Weights] = []
     var requantizations: [ChannelRequantization] = []
     var zeroPoints: [Int32] = []
+    var bits: [ActivationBits] = []
     var channels = p.decoderExpand
+    var input = expandFormat.bits
     for (i, width) in p.decoderChannels.enumerated() {
       let name = "decoder.conv\(i + 1)"
-      convs.append(try c.conv(name, inChannels: channels, outChannels: width))
+      convs.append(try c.conv(name, inChannels: channels, outChannels: width, input: input))
       requantizations.append(try c.requantization(name + ".multiplier", name + ".shift", width))
-      zeroPoints.append(Int32(try c.scalar(name + ".output_zero_point", -128...127)))
+      let format = try c.outputFormat(name)
+      zeroPoints.append(format.zeroPoint)
+      bits.append(format.bits)
+      input = format.bits
       channels = width
     }
     self.convs = convs
     convRequantizations = requantizations
     convZeroPoints = zeroPoints
+    decoderBits = DecoderActivationBits(expand: expandFormat.bits, convs: bits)
     let last = "decoder.conv\(p.decoderChannels.count + 1)"
-    pixelConv = try c.conv(last, inChannels: channels, outChannels: 1)
+    pixelConv = try c.conv(last, inChannels: channels, outChannels: 1, input: input)
     var phases: [SubPixelPhaseWeights?] = []
     for i in 1...p.decoderChannels.count {
       let conv = i < p.decoderChannels.count ? convs[i] : pixelConv

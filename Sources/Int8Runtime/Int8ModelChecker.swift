@@ -118,6 +118,21 @@ struct Int8ModelChecker {
     return t
   }
 
+  /// The optional i32 scalar `<layer>.output_bits`, 8 or 12 (absent: 8), and then
+  /// `<layer>.output_zero_point` inside that width's range.
+  func outputFormat(_ layer: String) throws(Int8ModelError) -> (bits: ActivationBits, zeroPoint: Int32) {
+    var bits = ActivationBits.int8
+    if container.tensor(named: layer + ".output_bits") != nil {
+      let n = try scalar(layer + ".output_bits", Int(Int32.min)...Int(Int32.max))
+      guard let b = ActivationBits(bits: n) else {
+        throw .outOfRange(name: layer + ".output_bits", index: 0, value: Int64(n), range: "8 or 12")
+      }
+      bits = b
+    }
+    let zp = try scalar(layer + ".output_zero_point", Int(bits.lo)...Int(bits.hi))
+    return (bits, Int32(zp))
+  }
+
   // MARK: Weights
 
   /// i8 [rows, columns], every weight in −127...127.
@@ -158,12 +173,15 @@ struct Int8ModelChecker {
       requantization: try requantization(name + ".multiplier", name + ".shift", outputs))
   }
 
-  /// `<name>.weights` [out, 3, 3, in] and `.bias`, with the bound for an int8 input.
-  func conv(_ name: String, inChannels: Int, outChannels: Int) throws(Int8ModelError) -> Conv3x3Weights {
+  /// `<name>.weights` [out, 3, 3, in] and `.bias`, with the bound for an input of `input`'s width.
+  func conv(_ name: String, inChannels: Int, outChannels: Int, input: ActivationBits) throws(Int8ModelError)
+    -> Conv3x3Weights
+  {
     let w = try int8Weights(name + ".weights", TensorShape(outChannels, 3, 3, inChannels))
     let b = try vector(name + ".bias", outChannels)
     try accumulatorBound(
-      name + ".weights", w, rows: outChannels, columns: 9 * inChannels, bias: b, inputMagnitude: 255)
+      name + ".weights", w, rows: outChannels, columns: 9 * inChannels, bias: b,
+      inputMagnitude: input.inputMagnitude)
     return Conv3x3Weights(inChannels: inChannels, outChannels: outChannels, weights: w, bias: b)
   }
 

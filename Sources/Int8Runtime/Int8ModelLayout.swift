@@ -23,7 +23,10 @@ public enum Int8ModelLayout {
 
   /// The required tensors, plus `start.primers` when `primers` > 0 and every optional
   /// `phase_weights` when `subPixel`.
-  public static func tensors(for p: ModelPreset, starts: Int, primers: Int, subPixel: Bool) -> [TensorSpec] {
+  public static func tensors(
+    for p: ModelPreset, starts: Int, primers: Int, subPixel: Bool, decoderBits: DecoderActivationBits? = nil
+  ) -> [TensorSpec] {
+    let bits = decoderBits ?? .int8(p)
     let (D, K, U, H) = (p.latentSize, p.mixtures, p.lstmUnits, p.denseUnits)
     var out: [TensorSpec] = []
     func add(_ name: String, _ dtype: TensorDType, _ shape: [Int]) {
@@ -67,12 +70,14 @@ public enum Int8ModelLayout {
     add("decoder.expand.weights", .int8, [p.decoderExpand, shape[2]])
     requantized("decoder.expand", p.decoderExpand)
     add("decoder.expand.output_zero_point", .int32, [])
+    if bits.expand.isWide { add("decoder.expand.output_bits", .int32, []) }
     var channels = p.decoderExpand
     for (i, width) in p.decoderChannels.enumerated() {
       let name = "decoder.conv\(i + 1)"
       add(name + ".weights", .int8, [width, 3, 3, channels])
       requantized(name, width)
       add(name + ".output_zero_point", .int32, [])
+      if bits.convs[i].isWide { add(name + ".output_bits", .int32, []) }
       if subPixel && i > 0 {
         add(name + ".phase_weights", .int16, SubPixelPhaseWeights.shape(out: width, in: channels))
       }

@@ -38,10 +38,10 @@ public struct PixelThresholds {
 
 /// Reference final convolution (in → 1 channel, sigmoid) straight to 8-bit pixels: the 3x3
 /// accumulator of `Conv3x3Weights` (same padding with the input zero point) mapped by the
-/// thresholds. Input [rows, cols, in] int8, output [rows, cols] UInt8, rows top to bottom.
+/// thresholds. Input [rows, cols, in] int16 (8- or 12-bit values), output [rows, cols] UInt8, rows top to bottom.
 public enum PixelConvKernel {
   public static func run(
-    _ layer: Conv3x3Weights, thresholds: PixelThresholds, input: UnsafeBufferPointer<Int8>, rows: Int,
+    _ layer: Conv3x3Weights, thresholds: PixelThresholds, input: UnsafeBufferPointer<Int16>, rows: Int,
     cols: Int, inputZeroPoint zx: Int32, output: UnsafeMutableBufferPointer<UInt8>
   ) {
     precondition(layer.outChannels == 1, "the pixel conv has one output channel")

@@ -1,10 +1,11 @@
 // MARK: - RowWindow
 
 /// A rolling window of an activation's rows inside the arena: `slots` rows of cols + 2 pixels ×
-/// channels bytes, row y in slot y mod slots, pixel x at padded column x + 1. The padding columns
-/// make a 3x3 (or 2x2 sub-pixel) tap that falls off the left or right edge add nothing, exactly the
-/// reference's padding, without a branch: they hold the zero point of an int8 window
-/// (w · (zx − zx) = 0) and 0 in an unsigned window (relu outputs kept as u = x − zy).
+/// channels values (bytes for an 8-bit activation, int16 for a 12-bit one), row y in slot
+/// y mod slots, pixel x at padded column x + 1. The padding columns make a 3x3 (or 2x2 sub-pixel)
+/// tap that falls off the left or right edge add nothing, exactly the reference's padding,
+/// without a branch: they hold the zero point of a signed window (w · (zx − zx) = 0) and 0 in an
+/// unsigned window (relu outputs kept as u = x − zy).
 struct RowWindow {
   let base: UnsafeMutableRawPointer
   let slots: Int
@@ -12,10 +13,22 @@ struct RowWindow {
   let channels: Int
   /// Rows of the whole activation.
   let rows: Int
-  /// The byte in every padding column.
-  let padding: UInt8
+  /// The value in every padding column.
+  let padding: Int16
+  let bits: ActivationBits
 
-  var paddedRowLength: Int { (cols + 2) * channels }
+  /// Bytes of one padded row.
+  var paddedRowLength: Int { (cols + 2) * channels * bits.bytes }
+
+  /// Pixel x's first value in row y, as bytes (8-bit) ...
+  @inline(__always) func bytes(_ y: Int, pixel x: Int) -> UnsafeMutablePointer<UInt8> {
+    (row(y) + (x + 1) * channels).assumingMemoryBound(to: UInt8.self)
+  }
+
+  /// ... or as int16 (12-bit).
+  @inline(__always) func wide(_ y: Int, pixel x: Int) -> UnsafeMutablePointer<Int16> {
+    (row(y) + 2 * (x + 1) * channels).assumingMemoryBound(to: Int16.self)
+  }
 
   /// Padded column 0 of row y (any y; only rows in the window may be read).
   @inline(__always) func row(_ y: Int) -> UnsafeMutableRawPointer {
@@ -26,8 +39,14 @@ struct RowWindow {
   func fillPadding() {
     for s in 0..<slots {
       let r = base + s * paddedRowLength
-      r.initializeMemory(as: UInt8.self, repeating: padding, count: channels)
-      (r + (cols + 1) * channels).initializeMemory(as: UInt8.self, repeating: padding, count: channels)
+      if bits.isWide {
+        r.initializeMemory(as: Int16.self, repeating: padding, count: channels)
+        (r + 2 * (cols + 1) * channels).initializeMemory(as: Int16.self, repeating: padding, count: channels)
+      } else {
+        let byte = UInt8(truncatingIfNeeded: padding)
+        r.initializeMemory(as: UInt8.self, repeating: byte, count: channels)
+        (r + (cols + 1) * channels).initializeMemory(as: UInt8.self, repeating: byte, count: channels)
+      }
     }
   }
 }
@@ -43,8 +62,9 @@ struct ConvStage {
   let phases: UnsafePointer<Int16>?
   let requantization: RowRequantization?
   let bias: UnsafePointer<Int32>
-  /// Relu outputs are stored as u = x − zy in 0 ... 127 − zy.
+  /// Relu outputs are stored as u = x − zy in 0 ... hi − zy (hi: 127, or 2047 for 12 bits).
   let outputCeiling: Int32
+  let outputBits: ActivationBits
 }
 
 // MARK: - Accumulator stores
@@ -80,6 +100,26 @@ struct ReluRowStore: AccumulatorStore {
     let target = out + x * channels
     for o in 0..<count {
       target[o] = UInt8(truncatingIfNeeded: requantization(sums[o], o, zeroPoint: 0, min: 0, max: ceiling))
+    }
+  }
+}
+
+/// A relu conv's outputs into a 12-bit window row, as u = clamp(scaled, 0, 2047 − zy) in int16.
+struct WideReluRowStore: AccumulatorStore {
+  let out: UnsafeMutablePointer<Int16>
+  let channels: Int
+  let requantization: RowRequantization
+  let ceiling: Int32
+
+  @inline(__always) func callAsFunction(_ x: Int, _ o: Int, _ acc: Int32) {
+    out[x * channels + o] = Int16(
+      truncatingIfNeeded: requantization(acc, o, zeroPoint: 0, min: 0, max: ceiling))
+  }
+
+  @inline(__always) func pixel(_ x: Int, _ sums: UnsafePointer<Int32>, count: Int) {
+    let target = out + x * channels
+    for o in 0..<count {
+      target[o] = Int16(truncatingIfNeeded: requantization(sums[o], o, zeroPoint: 0, min: 0, max: ceiling))
     }
   }
 }
@@ -133,12 +173,13 @@ struct StreamingDecoder {
     let p = model.preset
     let b = p.bottleneckShape
     denseRow = (arena + plan.buffers[StreamingPlan.denseRow].offset).assumingMemoryBound(to: UInt8.self)
+    let bits = model.decoderBits
     var windows = [
       RowWindow(
         base: arena + plan.buffers[StreamingPlan.expandRows].offset,
         slots: StreamingPlan.sameResolutionWindow,
         cols: b[1], channels: p.decoderExpand, rows: b[0],
-        padding: UInt8(truncatingIfNeeded: model.expandZeroPoint))
+        padding: Int16(truncatingIfNeeded: model.expandZeroPoint), bits: bits.expand)
     ]
     var (rows, cols) = (b[0], b[1])
     var stages: [ConvStage] = []
@@ -147,7 +188,7 @@ struct StreamingDecoder {
         RowWindow(
           base: arena + plan.buffers[StreamingPlan.firstConvRows + i].offset,
           slots: StreamingPlan.upsampledWindow,
-          cols: cols, channels: width, rows: rows, padding: 0))
+          cols: cols, channels: width, rows: rows, padding: 0, bits: bits.convs[i]))
       let conv = model.convs[i]
       stages.append(
         ConvStage(
@@ -155,7 +196,7 @@ struct StreamingDecoder {
           phases: i == 0 ? nil : model.subPixelPhases[i - 1]?.weights.pointer,
           requantization: RowRequantization(bias: conv.bias, model.convRequantizations[i]),
           bias: conv.bias.pointer,
-          outputCeiling: 127 - model.convZeroPoints[i]))
+          outputCeiling: bits.convs[i].hi - model.convZeroPoints[i], outputBits: bits.convs[i]))
       rows *= 2
       cols *= 2
     }
@@ -164,7 +205,7 @@ struct StreamingDecoder {
       ConvStage(
         inChannels: last.inChannels, outChannels: 1, weights: last.weights.pointer,
         phases: model.subPixelPhases[p.decoderChannels.count - 1]?.weights.pointer, requantization: nil,
-        bias: last.bias.pointer, outputCeiling: 0))
+        bias: last.bias.pointer, outputCeiling: 0, outputBits: .int8))
     self.windows = windows
     self.stages = stages
     pixelRow = (arena + plan.buffers[StreamingPlan.pixelRow(p)].offset).assumingMemoryBound(to: UInt8.self)
@@ -232,51 +273,82 @@ struct StreamingDecoder {
     let eq = RowRequantization(bias: e.bias, e.requantization)
     let expandWeights = e.weights.pointer
     let ze = model.expandZeroPoint
-    let out = window.row(r).assumingMemoryBound(to: Int8.self)
+    let (lo, hi) = (window.bits.lo, window.bits.hi)
     for x in 0..<window.cols {
       let pixel = UnsafePointer(denseRow + x * C)
-      let target = out + (x + 1) * e.outputs
-      for o in 0..<e.outputs {
-        let acc = eq.bias[o] &+ DotProduct.int8(expandWeights + o * C, uint8: pixel, count: C)
-        target[o] = Int8(truncatingIfNeeded: eq(acc, o, zeroPoint: ze, min: -128, max: 127))
+      if window.bits.isWide {
+        let target = window.wide(r, pixel: x)
+        for o in 0..<e.outputs {
+          let acc = eq.bias[o] &+ DotProduct.int8(expandWeights + o * C, uint8: pixel, count: C)
+          target[o] = Int16(truncatingIfNeeded: eq(acc, o, zeroPoint: ze, min: lo, max: hi))
+        }
+      } else {
+        let target = UnsafeMutableRawPointer(window.bytes(r, pixel: x)).assumingMemoryBound(to: Int8.self)
+        for o in 0..<e.outputs {
+          let acc = eq.bias[o] &+ DotProduct.int8(expandWeights + o * C, uint8: pixel, count: C)
+          target[o] = Int8(truncatingIfNeeded: eq(acc, o, zeroPoint: ze, min: lo, max: hi))
+        }
       }
     }
   }
 
   // MARK: - Convolutions
 
-  /// Row y of conv s (relu) into window s, kept as u = x − zy.
+  /// Row y of conv s (relu) into window s, kept as u = x − zy (bytes, or int16 for 12 bits).
   func convRow(_ s: Int, row y: Int) {
     let stage = stages[s - 1]
     let output = windows[s]
-    let out = output.row(y).assumingMemoryBound(to: UInt8.self) + output.channels
     let O = stage.outChannels
     let ceiling = stage.outputCeiling
     guard let rq = stage.requantization else { preconditionFailure("conv stages requantise") }
-    let store = ReluRowStore(out: out, channels: O, requantization: rq, ceiling: ceiling)
-    if s == 1 {
-      sameResolutionConvRow(stage, input: windows[0], zeroPoint: Int8(model.expandZeroPoint), row: y, store)
+    if output.bits.isWide {
+      let store = WideReluRowStore(
+        out: output.wide(y, pixel: 0), channels: O, requantization: rq, ceiling: ceiling)
+      convRow(s, row: y, cols: output.cols, store)
     } else {
-      upsampledConvRow(stage, input: windows[s - 1], row: y, cols: output.cols, store)
+      let store = ReluRowStore(
+        out: output.bytes(y, pixel: 0), channels: O, requantization: rq, ceiling: ceiling)
+      convRow(s, row: y, cols: output.cols, store)
     }
   }
 
-  /// conv1: the input's resolution, int8 input with zero point zx. Kernel row ky reads padded
-  /// columns x ... x + 2, 3·C contiguous bytes: acc = bias + Σ_ky Σ w·(x − zx).
+  @inline(__always)
+  func convRow(_ s: Int, row y: Int, cols: Int, _ store: some AccumulatorStore) {
+    if s == 1 {
+      sameResolutionConvRow(stages[0], input: windows[0], zeroPoint: model.expandZeroPoint, row: y, store)
+    } else {
+      upsampledConvRow(stages[s - 1], input: windows[s - 1], row: y, cols: cols, store)
+    }
+  }
+
+  /// conv1: the input's resolution, a signed input (8- or 12-bit) with zero point zx. Kernel row
+  /// ky reads padded columns x ... x + 2, 3·C contiguous values: acc = bias + Σ_ky Σ w·(x − zx).
   @inline(__always)
   func sameResolutionConvRow(
-    _ stage: ConvStage, input: RowWindow, zeroPoint zx: Int8, row y: Int, _ store: some AccumulatorStore
+    _ stage: ConvStage, input: RowWindow, zeroPoint zx: Int32, row y: Int, _ store: some AccumulatorStore
   ) {
     let C = stage.inChannels
     let span = 3 * C
     let first = max(0, 1 - y)
     let end = min(3, input.rows - y + 1)
+    let wide = input.bits.isWide
+    let pixelBytes = C * input.bits.bytes
+    let rows = (input.row(y - 1), input.row(y), input.row(y + 1))
     for x in 0..<input.cols {
       for o in 0..<stage.outChannels {
         var acc = stage.bias[o]
         for ky in first..<end {
-          let row = UnsafePointer(input.row(y + ky - 1).assumingMemoryBound(to: Int8.self)) + x * C
-          acc &+= DotProduct.int8(stage.weights + (o * 3 + ky) * span, int8: row, zeroPoint: zx, count: span)
+          let w = stage.weights + (o * 3 + ky) * span
+          let row = UnsafeRawPointer(ky == 0 ? rows.0 : (ky == 1 ? rows.1 : rows.2)) + x * pixelBytes
+          if wide {
+            acc &+= DotProduct.int8(
+              w, int16: row.assumingMemoryBound(to: Int16.self), zeroPoint: Int16(truncatingIfNeeded: zx),
+              count: span)
+          } else {
+            acc &+= DotProduct.int8(
+              w, int8: row.assumingMemoryBound(to: Int8.self), zeroPoint: Int8(truncatingIfNeeded: zx),
+              count: span)
+          }
         }
         store(x, o, acc)
       }
@@ -293,46 +365,83 @@ struct StreamingDecoder {
     }
   }
 
+  /// `count` 12-bit unsigned inputs (already int16) copied, or zeros outside the image.
+  @inline(__always)
+  func copy(_ u: UnsafePointer<Int16>, inside: Bool, into taps: UnsafeMutablePointer<Int16>, count: Int) {
+    if inside {
+      taps.update(from: u, count: count)
+    } else {
+      taps.update(repeating: 0, count: count)
+    }
+  }
+
   /// A conv after a 2x upsample, full-resolution output row y from the unsigned low-resolution
-  /// window: through the sub-pixel phases when the stage has them, else by indexing.
+  /// window (bytes, or int16 for 12 bits): through the sub-pixel phases when the stage has them,
+  /// else by indexing.
   @inline(__always)
   func upsampledConvRow(
     _ stage: ConvStage, input: RowWindow, row y: Int, cols: Int, _ store: some AccumulatorStore
   ) {
     let C = stage.inChannels
     let O = stage.outChannels
-    func low(_ r: Int) -> UnsafePointer<UInt8> {
-      UnsafePointer(input.row(r).assumingMemoryBound(to: UInt8.self))
-    }
+    let wide = input.bits.isWide
     if let phases = stage.phases {
       // Phase (py, px): tap row ty reads low-resolution row r + py + ty − 1, padded columns
-      // c + px ... c + px + 1 (2·C contiguous bytes), with int16 taps; a tap row outside the
+      // c + px ... c + px + 1 (2·C contiguous values), with int16 taps; a tap row outside the
       // image adds nothing.
       let (r, py) = (y >> 1, y & 1)
       let inside = (r + py - 1 >= 0, r + py < input.rows)
-      let rows = (low(r + py - 1), low(r + py))
       let span = 2 * C
+      let pixelBytes = C * input.bits.bytes
+      let rows = (input.row(r + py - 1), input.row(r + py))
       for x in 0..<cols {
         let (c, px) = (x >> 1, x & 1)
         let phase = 2 * py + px
-        let (top, bottom) = (rows.0 + (c + px) * C, rows.1 + (c + px) * C)
+        // Padded columns c + px ... c + px + 1.
+        let (topRaw, bottomRaw) = (rows.0 + (c + px) * pixelBytes, rows.1 + (c + px) * pixelBytes)
         let w = phases + phase * O * 4 * C
         if O == 1 {
           // The pixel conv: one output channel reads the window directly.
           var acc = stage.bias[0]
-          switch inside {
-          case (true, true): acc &+= DotProduct.int16(w, uint8: top, w + span, uint8: bottom, count: span)
-          case (true, false): acc &+= DotProduct.int16(w, uint8: top, count: span)
-          case (false, true): acc &+= DotProduct.int16(w + span, uint8: bottom, count: span)
-          case (false, false): break
+          if wide {
+            let (top, bottom) = (
+              UnsafePointer(topRaw.assumingMemoryBound(to: Int16.self)),
+              UnsafePointer(bottomRaw.assumingMemoryBound(to: Int16.self))
+            )
+            switch inside {
+            case (true, true): acc &+= DotProduct.int16(w, int16: top, w + span, int16: bottom, count: span)
+            case (true, false): acc &+= DotProduct.int16(w, int16: top, count: span)
+            case (false, true): acc &+= DotProduct.int16(w + span, int16: bottom, count: span)
+            case (false, false): break
+            }
+          } else {
+            let (top, bottom) = (
+              UnsafePointer(topRaw.assumingMemoryBound(to: UInt8.self)),
+              UnsafePointer(bottomRaw.assumingMemoryBound(to: UInt8.self))
+            )
+            switch inside {
+            case (true, true): acc &+= DotProduct.int16(w, uint8: top, w + span, uint8: bottom, count: span)
+            case (true, false): acc &+= DotProduct.int16(w, uint8: top, count: span)
+            case (false, true): acc &+= DotProduct.int16(w + span, uint8: bottom, count: span)
+            case (false, false): break
+            }
           }
           store(x, 0, acc)
           continue
         }
-        // Widen the four pixels once (a row outside the image as zeros), then every output
+        // The four pixels as int16 once (a row outside the image as zeros), then every output
         // channel's sum reads them in pairs (`PhaseSums`).
-        widen(top, inside: inside.0, into: phaseTaps, count: span)
-        widen(bottom, inside: inside.1, into: phaseTaps + span, count: span)
+        if wide {
+          copy(topRaw.assumingMemoryBound(to: Int16.self), inside: inside.0, into: phaseTaps, count: span)
+          copy(
+            bottomRaw.assumingMemoryBound(to: Int16.self), inside: inside.1, into: phaseTaps + span,
+            count: span)
+        } else {
+          widen(topRaw.assumingMemoryBound(to: UInt8.self), inside: inside.0, into: phaseTaps, count: span)
+          widen(
+            bottomRaw.assumingMemoryBound(to: UInt8.self), inside: inside.1, into: phaseTaps + span,
+            count: span)
+        }
         PhaseSums.run(w, taps: phaseTaps, bias: stage.bias, pairs: span, outputs: O, into: pixelSums)
         store.pixel(x, pixelSums, count: O)
       }
@@ -342,17 +451,29 @@ struct StreamingDecoder {
     // kernel row ky is valid while 0 ≤ y + ky − 1 < 2·rows.
     let first = max(0, 1 - y)
     let end = min(3, 2 * input.rows - y + 1)
-    let rows = (low((y - 1) >> 1), low(y >> 1), low((y + 1) >> 1))
+    let rows = (input.row((y - 1) >> 1), input.row(y >> 1), input.row((y + 1) >> 1))
+    let pixelBytes = C * input.bits.bytes
     for x in 0..<cols {
-      let c0 = (((x - 1) >> 1) + 1) * C
-      let c1 = ((x >> 1) + 1) * C
-      let c2 = (((x + 1) >> 1) + 1) * C
+      // Padded columns ((x − 1) >> 1) + 1, (x >> 1) + 1, ((x + 1) >> 1) + 1.
+      let c0 = (((x - 1) >> 1) + 1) * pixelBytes
+      let c1 = ((x >> 1) + 1) * pixelBytes
+      let c2 = (((x + 1) >> 1) + 1) * pixelBytes
       for o in 0..<O {
         var acc = stage.bias[o]
         for ky in first..<end {
-          let row = ky == 0 ? rows.0 : (ky == 1 ? rows.1 : rows.2)
-          acc &+= DotProduct.int8(
-            stage.weights + (o * 3 + ky) * 3 * C, uint8: row + c0, row + c1, row + c2, count: C)
+          let row = UnsafeRawPointer(ky == 0 ? rows.0 : (ky == 1 ? rows.1 : rows.2))
+          let w = stage.weights + (o * 3 + ky) * 3 * C
+          if wide {
+            acc &+= DotProduct.int8(
+              w, int16: (row + c0).assumingMemoryBound(to: Int16.self),
+              (row + c1).assumingMemoryBound(to: Int16.self), (row + c2).assumingMemoryBound(to: Int16.self),
+              count: C)
+          } else {
+            acc &+= DotProduct.int8(
+              w, uint8: (row + c0).assumingMemoryBound(to: UInt8.self),
+              (row + c1).assumingMemoryBound(to: UInt8.self), (row + c2).assumingMemoryBound(to: UInt8.self),
+              count: C)
+          }
         }
         store(x, o, acc)
       }

@@ -10,7 +10,7 @@ public protocol FrameRowSink {
 // MARK: - StreamingGenerator
 
 /// The streaming integer generator: the reference generator's frames (`Int8Generator`), byte for
-/// byte, in one arena of `StreamingPlan(preset:).totalBytes` bytes that the caller provides, with no
+/// byte, in one arena of `StreamingPlan(model:).totalBytes` bytes that the caller provides, with no
 /// heap allocation after load and no floating point. Per frame: one stateful sequence step (unit
 /// by unit, `StreamingSequence`), the integer MDN sample (logits first, then only the chosen
 /// component's means and sigmas), then the decoder row by row (`StreamingDecoder`), each finished
@@ -21,7 +21,7 @@ public protocol FrameRowSink {
 /// on the firmware).
 ///
 /// ```swift
-/// let plan = StreamingPlan(preset: model.preset)               // tiny: 9,888 bytes
+/// let plan = StreamingPlan(model: model)                      // tiny: 9,888 bytes
 /// let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: plan.totalBytes, alignment: 16)
 /// var gen = try StreamingGenerator(model: model, seed: 7, options: .init(), arena: arena)
 /// var sink = MyRowWriter()                                     // a FrameRowSink
@@ -57,7 +57,7 @@ public struct StreamingGenerator {
       throw .invalidOption(
         "the streaming runtime decodes at most \(StreamingDecoder.maxScaleSteps) scale steps")
     }
-    let plan = StreamingPlan(preset: p)
+    let plan = StreamingPlan(model: model)
     guard let base = arena.baseAddress, arena.count >= plan.totalBytes else {
       throw .arenaTooSmall(needed: plan.totalBytes, budget: arena.count)
     }

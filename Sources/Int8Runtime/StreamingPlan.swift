@@ -86,7 +86,15 @@ public struct StreamingPlan: Sendable {
   /// Rows decoder.expand's window keeps: conv1 reads rows y − 1 ... y + 1 at its own resolution.
   static let sameResolutionWindow = 3
 
-  public init(preset p: ModelPreset) {
+  /// The plan of `model`: its preset and its activations' widths.
+  public init(model: Int8Model) {
+    self.init(preset: model.preset, bits: model.decoderBits)
+  }
+
+  /// `bits` (default: every activation 8-bit) sets each window's element: a byte, or int16 for a
+  /// 12-bit activation (`ActivationBits`), which doubles that window.
+  public init(preset p: ModelPreset, bits: DecoderActivationBits? = nil) {
+    let bits = bits ?? .int8(p)
     var buffers: [Buffer] = []
     var cursor = 0
     func add(_ name: String, _ bytes: Int, _ lifetime: Lifetime, _ contents: String) {
@@ -107,14 +115,16 @@ public struct StreamingPlan: Sendable {
     add("decoder.dense.row", b[1] * b[2], .frame, "\(b[1]) × \(b[2]) uint8 (x − zero point)")
     let window = StreamingPlan.sameResolutionWindow
     add(
-      "decoder.expand.rows", window * (b[1] + 2) * p.decoderExpand, .frame,
-      "\(window) × \(b[1] + 2) × \(p.decoderExpand) int8")
+      "decoder.expand.rows", window * (b[1] + 2) * p.decoderExpand * bits.expand.bytes, .frame,
+      "\(window) × \(b[1] + 2) × \(p.decoderExpand) " + (bits.expand.isWide ? "int16 (12-bit)" : "int8"))
     var cols = b[1]
     for (i, width) in p.decoderChannels.enumerated() {
       let w = StreamingPlan.upsampledWindow
+      let wide = bits.convs[i].isWide
       add(
-        "decoder.conv\(i + 1).rows", w * (cols + 2) * width, .frame,
-        "\(w) × \(cols + 2) × \(width) uint8 (x − zero point)")
+        "decoder.conv\(i + 1).rows", w * (cols + 2) * width * bits.convs[i].bytes, .frame,
+        "\(w) × \(cols + 2) × \(width) "
+          + (wide ? "int16 (12-bit, x − zero point)" : "uint8 (x − zero point)"))
       cols *= 2
     }
     add("pixels.row", p.frameWidth, .frame, "\(p.frameWidth) uint8")

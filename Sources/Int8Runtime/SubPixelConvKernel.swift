@@ -96,7 +96,7 @@ public struct SubPixelPhaseWeights {
   /// input [rows, cols, inChannels] with zero point zx and the conv's bias.
   @inlinable
   public func accumulator(
-    _ o: Int, row: Int, col: Int, input x: UnsafeBufferPointer<Int8>, rows: Int, cols: Int,
+    _ o: Int, row: Int, col: Int, input x: UnsafeBufferPointer<Int16>, rows: Int, cols: Int,
     zeroPoint zx: Int32, bias: Int32
   ) -> Int32 {
     let (r, py, c, px) = (row >> 1, row & 1, col >> 1, col & 1)
@@ -124,22 +124,22 @@ public struct SubPixelPhaseWeights {
 /// Reference fused "upsample 2x, then 3x3 conv" on the low-resolution input: the same int8
 /// outputs (or pixels) as `Upsample2Kernel` followed by `Conv3x3Kernel` (or `PixelConvKernel`).
 public enum SubPixelConvKernel {
-  /// Input [rows, cols, in] int8 → output [2·rows, 2·cols, out] int8, relu at zy.
+  /// Input [rows, cols, in] → output [2·rows, 2·cols, out], 8- or 12-bit values in int16, relu at zy.
   public static func run(
     _ phases: SubPixelPhaseWeights, bias: Int32Values, requantization: ChannelRequantization,
-    input: UnsafeBufferPointer<Int8>, rows: Int, cols: Int, inputZeroPoint zx: Int32,
-    output: UnsafeMutableBufferPointer<Int8>, outputZeroPoint zy: Int32
+    input: UnsafeBufferPointer<Int16>, rows: Int, cols: Int, inputZeroPoint zx: Int32,
+    output: UnsafeMutableBufferPointer<Int16>, outputZeroPoint zy: Int32, outputBits: ActivationBits = .int8
   ) {
     precondition(input.count == rows * cols * phases.inChannels, "sub-pixel input size")
     precondition(output.count == 4 * rows * cols * phases.outChannels, "sub-pixel output size")
-    let lo = max(zy, -128)
+    let (lo, hi) = (max(zy, outputBits.lo), outputBits.hi)
     for row in 0..<(2 * rows) {
       for col in 0..<(2 * cols) {
         for o in 0..<phases.outChannels {
           let acc = phases.accumulator(
             o, row: row, col: col, input: input, rows: rows, cols: cols, zeroPoint: zx, bias: bias[o])
-          output[(row * 2 * cols + col) * phases.outChannels + o] = Int8(
-            truncatingIfNeeded: requantization.requantize(acc, channel: o, zeroPoint: zy, min: lo, max: 127))
+          output[(row * 2 * cols + col) * phases.outChannels + o] = Int16(
+            truncatingIfNeeded: requantization.requantize(acc, channel: o, zeroPoint: zy, min: lo, max: hi))
         }
       }
     }
@@ -148,7 +148,7 @@ public enum SubPixelConvKernel {
   /// The final conv: input [rows, cols, in] → [2·rows, 2·cols] pixels.
   public static func runPixels(
     _ phases: SubPixelPhaseWeights, bias: Int32, thresholds: PixelThresholds,
-    input: UnsafeBufferPointer<Int8>,
+    input: UnsafeBufferPointer<Int16>,
     rows: Int, cols: Int, inputZeroPoint zx: Int32, output: UnsafeMutableBufferPointer<UInt8>
   ) {
     precondition(phases.outChannels == 1 && output.count == 4 * rows * cols, "sub-pixel pixel output size")

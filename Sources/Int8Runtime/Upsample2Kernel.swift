@@ -8,8 +8,8 @@
 /// Example: a 1x2 image with one channel [a, b] becomes the 2x4 image [a, a, b, b; a, a, b, b].
 public enum Upsample2Kernel {
   public static func run(
-    input: UnsafeBufferPointer<Int8>, rows: Int, cols: Int, channels: Int,
-    output: UnsafeMutableBufferPointer<Int8>
+    input: UnsafeBufferPointer<Int16>, rows: Int, cols: Int, channels: Int,
+    output: UnsafeMutableBufferPointer<Int16>
   ) {
     precondition(input.count == rows * cols * channels, "upsample input size")
     precondition(output.count == 4 * rows * cols * channels, "upsample output size")

@@ -1,3 +1,6 @@
+import FileAccess
+import Int8Runtime
+
 // MARK: - The choices beyond the calibration method
 
 extension Quantizer.Options {
@@ -15,7 +18,38 @@ extension Quantizer.Options {
     if equalize { words.append("cross-layer equalised") }
     if biasCorrection { words.append("bias-corrected") }
     if perTensorWeights { words.append("per-tensor weights") }
+    if !wideActivations.isEmpty {
+      words.append("12-bit activations: " + Self.wideLayerOrder(wideActivations).joined(separator: ", "))
+    }
     return words.map { "; " + $0 }.joined()
+  }
+
+  /// Decoder layers whose output may be 12-bit, by their short names (`--wide-activations`).
+  public static func wideLayerNames(_ p: ModelPreset) -> [String] {
+    ["expand"] + p.decoderChannels.indices.map { "conv\($0 + 1)" }
+  }
+
+  static func wideLayerOrder(_ names: Set<String>) -> [String] {
+    names.sorted { ($0 == "expand" ? "" : $0) < ($1 == "expand" ? "" : $1) }
+  }
+
+  /// The widths `wideActivations` asks for, or the error naming a layer that cannot be widened.
+  ///
+  /// ```swift
+  /// var o = Quantizer.Options(method: .minmax)
+  /// o.wideActivations = ["expand", "conv2"]
+  /// try o.decoderBits(for: .paper).wideLayerNames   // ["decoder.expand", "decoder.conv2"]
+  /// ```
+  public func decoderBits(for p: ModelPreset) throws -> DecoderActivationBits {
+    let allowed = Self.wideLayerNames(p)
+    for name in Self.wideLayerOrder(wideActivations) where !allowed.contains(name) {
+      throw FileIOError(
+        "--wide-activations: no layer \(name) (the \(p.name) decoder's are \(allowed.joined(separator: ", ")))"
+      )
+    }
+    return DecoderActivationBits(
+      expand: wideActivations.contains("expand") ? .wide : .int8,
+      convs: p.decoderChannels.indices.map { wideActivations.contains("conv\($0 + 1)") ? .wide : .int8 })
   }
 }
 
@@ -48,6 +82,10 @@ extension Quantizer {
     }
     if options.perTensorWeights {
       conversion.writer.metadata["quant.weights"] = "per tensor (equal per-row scales)"
+    }
+    if !options.wideActivations.isEmpty {
+      conversion.writer.metadata["quant.wide_activations"] =
+        conversion.decoderBits.wideLayerNames.joined(separator: ", ") + ": 12-bit outputs (int16)"
     }
     if !conversion.layerMethods.isEmpty {
       conversion.writer.metadata["quant.auto"] = conversion.layerMethods.sorted { $0.key < $1.key }

@@ -41,6 +41,9 @@ public enum Quantizer {
     public var biasCorrection = false
     /// One weight scale per tensor instead of per row (`ChannelWeights(perTensor:)`).
     public var perTensorWeights = false
+    /// Decoder layers whose output is 12-bit instead of 8 ("expand", "conv1", ...;
+    /// `ActivationBits`): finer activations where int8 loses most, at twice those windows' bytes.
+    public var wideActivations: Set<String> = []
     public init(method: CalibrationMethod = .percentile(CalibrationMethod.defaultPercentile)) {
       self.method = method
     }

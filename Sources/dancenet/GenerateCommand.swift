@@ -203,7 +203,7 @@ struct GenerateCommand: ParsableCommand {
           }
         }
       } else {
-        let plan = StreamingPlan(preset: p)
+        let plan = StreamingPlan(model: file.model)
         name = "int8 runtime, arena \(LayerTable.grouped(plan.totalBytes)) bytes"
         try enforceBudget(budget, plan: plan, generatorName: name)
         let arena = UnsafeMutableRawBufferPointer.allocate(

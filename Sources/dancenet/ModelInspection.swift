@@ -66,9 +66,9 @@ enum ModelInspection {
       for key in metadata.keys.sorted() where !key.hasPrefix("quant.layer.") && !key.hasPrefix("preset.") {
         Swift.print("\(key) = \(metadata[key]!)")
       }
-      if c.kind == .int8Model, let preset = try? Int8Model(c).preset {
+      if c.kind == .int8Model, let model = try? Int8Model(c) {
         Swift.print("")
-        printPlan(StreamingPlan(preset: preset))
+        printPlan(StreamingPlan(model: model))
       }
     }
   }

@@ -63,6 +63,13 @@ struct QuantizeCommand: ParsableCommand {
   var biasCorrection = false
   @Flag(help: "One weight scale per tensor instead of per output channel (for comparison).")
   var perTensor = false
+  @Option(
+    help: """
+      Decoder layers whose output is 12-bit (held in int16) instead of int8, comma-separated: \
+      expand, conv1, conv2, ... Finer steps where int8 loses most; those layers' streaming \
+      windows take twice the bytes.
+      """)
+  var wideActivations: String?
   @Option(help: "Where to write the int8 model (default: MODELDIR/model-int8.dnm).") var out: String?
   @Flag(
     help: """
@@ -106,6 +113,10 @@ struct QuantizeCommand: ParsableCommand {
       options.equalize = equalize
       options.biasCorrection = biasCorrection
       options.perTensorWeights = perTensor
+      options.wideActivations = Set(
+        (wideActivations ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+          .filter { !$0.isEmpty })
+      _ = try options.decoderBits(for: file.preset)
       options.realLatents = realLatents
       options.sampledLatents = sampledLatents
       let times = StageTimes()

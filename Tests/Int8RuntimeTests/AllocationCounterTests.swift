@@ -112,7 +112,7 @@ let countingAllocations = Testing.ConditionTrait.enabled(
     let bytes = AlignedBytes(synthetic.builder.bytes())
     try withExtendedLifetime(bytes) {
       let model = try Int8Model(bytes.buffer)
-      let plan = StreamingPlan(preset: model.preset)
+      let plan = StreamingPlan(model: model)
       let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: plan.totalBytes, alignment: 16)
       defer { arena.deallocate() }
       var generator = try StreamingGenerator(model: model, seed: 5, arena: arena)

@@ -114,6 +114,32 @@ private func refusal(_ edit: (inout ContainerBuilder) -> Void) -> String? {
       { $0.int32("decoder.conv1.output_zero_point", [], [200]) }
     ),
     (
+      "tensor decoder.conv2.output_bits element 0 is 10, outside 8 or 12",
+      { $0.int32("decoder.conv2.output_bits", [], [10]) }
+    ),
+    (
+      "tensor decoder.conv1.output_zero_point element 0 is -2049, outside -2048...2047",
+      { b in
+        b.int32("decoder.conv1.output_bits", [], [12])
+        b.int32("decoder.conv1.output_zero_point", [], [-2049])
+      }
+    ),
+    (
+      // Σ|w| = 127 · 144 for conv2's row 0: within 2^31 for an 8-bit input (· 255), not for a
+      // 12-bit one (· 4095): 2,072,594,288 + 18,288 · 4095 = 2^31.
+      "tensor decoder.conv2.weights row 0 can overflow a 32-bit accumulator (|bias| + Σ|w|·x = 2147483648)",
+      { b in
+        b.int32("decoder.conv1.output_bits", [], [12])
+        b.int32("decoder.conv1.output_zero_point", [], [-2048])
+        var w = [Int8](repeating: 0, count: 16 * 9 * 16)
+        for j in 0..<144 { w[j] = 127 }
+        b.int8("decoder.conv2.weights", [16, 3, 3, 16], w)
+        var bias = [Int32](repeating: 0, count: 16)
+        bias[0] = 2_072_594_288
+        b.int32("decoder.conv2.bias", [16], bias)
+      }
+    ),
+    (
       "tensor latent.fraction_bits element 0 is 16, outside 0...15",
       { $0.int32("latent.fraction_bits", [], [16]) }
     ),
@@ -177,4 +203,26 @@ private func refusal(_ edit: (inout ContainerBuilder) -> Void) -> String? {
   let truncated = Array(good[0..<1000])
   #expect(refusal(truncated) == "truncated (1000 of \(good.count) bytes)")
   #expect(refusal(Array("PK\u{3}\u{4} not a model".utf8)) == "not a dancenet model file")
+}
+
+// MARK: - 12-bit activations
+
+/// The accumulator bound follows the input's width: conv2's row 0 with Σ|w| = 127 · 144 and a bias
+/// of 2,072,594,288 fits for an 8-bit conv1 (· 255) and is refused for a 12-bit one (above).
+@Test func theAccumulatorBoundReadsTheInputsWidth() throws {
+  let got = refusal { b in
+    var w = [Int8](repeating: 0, count: 16 * 9 * 16)
+    for j in 0..<144 { w[j] = 127 }
+    b.int8("decoder.conv2.weights", [16, 3, 3, 16], w)
+    var bias = [Int32](repeating: 0, count: 16)
+    bias[0] = 2_072_594_288
+    b.int32("decoder.conv2.bias", [16], bias)
+  }
+  #expect(got == nil)
+  let aligned = AlignedBytes(SyntheticInt8Model(wide: true).builder.bytes())
+  try withExtendedLifetime(aligned) {
+    let model = try Int8Model(aligned.buffer)
+    #expect(model.decoderBits == DecoderActivationBits(expand: .wide, convs: [.wide, .wide, .wide]))
+    #expect(model.convZeroPoints == [-2048, -2048, -2048])
+  }
 }

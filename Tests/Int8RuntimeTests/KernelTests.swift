@@ -101,7 +101,7 @@ import Testing
     inputs: cin, outputs: cout, weights: arena.int8(w), bias: arena.int32(bias),
     requantization: arena.requantization(sw.map { SpecQuantizer.multiplier(sx * $0 / sy) }))
   let x = randomWeights(pixels * cin, &rng).map { Int8(clamping: Int32($0) - 0) }
-  var y = [Int8](repeating: 0, count: pixels * cout)
+  var y = [Int16](repeating: 0, count: pixels * cout)
   withExtendedLifetime(arena) {
     x.withUnsafeBufferPointer { xp in
       y.withUnsafeMutableBufferPointer {
@@ -162,9 +162,9 @@ private func conv64(
     inChannels: cin, outChannels: cout, weights: arena.int8(w), bias: arena.int32(bias))
   let rq = arena.requantization(sw.map { SpecQuantizer.multiplier(sx * $0 / sy) })
   let x = randomWeights(rows * cols * cin, &rng)
-  var y = [Int8](repeating: 0, count: rows * cols * cout)
+  var y = [Int16](repeating: 0, count: rows * cols * cout)
   withExtendedLifetime(arena) {
-    x.withUnsafeBufferPointer { xp in
+    x.map { Int16($0) }.withUnsafeBufferPointer { xp in
       y.withUnsafeMutableBufferPointer {
         Conv3x3Kernel.run(
           layer, requantization: rq, input: xp, rows: rows, cols: cols, inputZeroPoint: zx, output: $0,
@@ -185,9 +185,9 @@ private func conv64(
   w[4] = 2
   let layer = Conv3x3Weights(inChannels: 1, outChannels: 1, weights: arena.int8(w), bias: arena.int32([4]))
   let rq = arena.requantization([(1 << 30, 31)])
-  var y: [Int8] = [0]
+  var y: [Int16] = [0]
   withExtendedLifetime(arena) {
-    [Int8(20)].withUnsafeBufferPointer { x in
+    [Int16(20)].withUnsafeBufferPointer { x in
       y.withUnsafeMutableBufferPointer {
         Conv3x3Kernel.run(
           layer, requantization: rq, input: x, rows: 1, cols: 1, inputZeroPoint: 10, output: $0,
@@ -199,14 +199,14 @@ private func conv64(
 }
 
 @Test func upsampleRepeatsEachPixelTwiceInBothDirections() {
-  let x: [Int8] = [1, 2, 3, 4, 5, 6]  // 1 row, 3 columns, 2 channels
-  var y = [Int8](repeating: 0, count: 24)
+  let x: [Int16] = [1, 2, 3, 4, 5, 6]  // 1 row, 3 columns, 2 channels
+  var y = [Int16](repeating: 0, count: 24)
   x.withUnsafeBufferPointer { xp in
     y.withUnsafeMutableBufferPointer {
       Upsample2Kernel.run(input: xp, rows: 1, cols: 3, channels: 2, output: $0)
     }
   }
-  let row: [Int8] = [1, 2, 1, 2, 3, 4, 3, 4, 5, 6, 5, 6]
+  let row: [Int16] = [1, 2, 1, 2, 3, 4, 3, 4, 5, 6, 5, 6]
   #expect(y == row + row)
 }
 
@@ -239,7 +239,7 @@ private func conv64(
   let x = randomWeights(rows * cols * cin, &rng)
   var pixels = [UInt8](repeating: 0, count: rows * cols)
   withExtendedLifetime(arena) {
-    x.withUnsafeBufferPointer { xp in
+    x.map { Int16($0) }.withUnsafeBufferPointer { xp in
       pixels.withUnsafeMutableBufferPointer {
         PixelConvKernel.run(
           layer, thresholds: t, input: xp, rows: rows, cols: cols, inputZeroPoint: zx, output: $0)

@@ -73,7 +73,7 @@ func streamingFramesEqualTheReferenceFrames(subPixel: Bool, stateless: Bool) thr
     #expect((model.subPixelPhases[0] != nil) == subPixel)
     let options = Int8Generator.Options(start: 1, piTemperatureQ16: 40_000, sigmaTemperatureQ16: 70_000)
     let expected = try referenceFrames(model, seed: 9, options: options, count: 3)
-    let plan = StreamingPlan(preset: model.preset)
+    let plan = StreamingPlan(model: model)
     let got = try withArena(plan.totalBytes) {
       try streamingFrames(model, seed: 9, options: options, count: 3, arena: $0)
     }
@@ -96,11 +96,35 @@ func otherShapesStreamTheReferenceFrames(subPixel: Bool) throws {
   }
 }
 
+/// 12-bit activations (decoder.expand and every conv; `ActivationBits`): int16 windows, the
+/// same bytes as the reference, through the sub-pixel phases or by indexing, on two presets.
+@Test(arguments: [false, true], [ModelPreset.tiny, oddPreset])
+func wideActivationsStreamTheReferenceFrames(subPixel: Bool, preset: ModelPreset) throws {
+  let bytes = try modelBytes(
+    SyntheticInt8Model(preset: preset, seed: 6, starts: 2, primers: 1, wide: true), subPixel: subPixel)
+  try withExtendedLifetime(bytes) {
+    let model = try Int8Model(bytes.buffer)
+    #expect(model.decoderBits.wideLayerNames.count == 1 + preset.decoderChannels.count)
+    let expected = try referenceFrames(model, seed: 4, options: .init(start: 1), count: 3)
+    let plan = StreamingPlan(model: model)
+    // Every activation window is twice the 8-bit plan's.
+    let narrow = StreamingPlan(preset: preset)
+    for (wide, int8) in zip(plan.buffers, narrow.buffers) where wide.name.hasSuffix(".rows") {
+      #expect(wide.bytes == 2 * int8.bytes, "\(wide.name)")
+    }
+    let got = try withArena(plan.totalBytes) {
+      try streamingFrames(model, seed: 4, options: .init(start: 1), count: 3, arena: $0)
+    }
+    #expect(got == expected)
+    #expect(Set(got[0]).count > 10)
+  }
+}
+
 /// Latents at and beyond the trained range drive every layer into its clamps (relu floors and the
-/// int8 and pixel ceilings): the streaming decoder still gives the reference's bytes.
-@Test(arguments: [false, true])
-func saturatingLatentsDecodeAsTheReference(subPixel: Bool) throws {
-  let bytes = try modelBytes(SyntheticInt8Model(seed: 4), subPixel: subPixel)
+/// int8 or 12-bit and pixel ceilings): the streaming decoder still gives the reference's bytes.
+@Test(arguments: [false, true], [false, true])
+func saturatingLatentsDecodeAsTheReference(subPixel: Bool, wide: Bool) throws {
+  let bytes = try modelBytes(SyntheticInt8Model(seed: 4, wide: wide), subPixel: subPixel)
   try withExtendedLifetime(bytes) {
     let model = try Int8Model(bytes.buffer)
     var reference = try Int8Generator(model: model, seed: 1)
@@ -109,7 +133,7 @@ func saturatingLatentsDecodeAsTheReference(subPixel: Bool) throws {
       [Int16](repeating: 32767, count: 32), [Int16](repeating: -32768, count: 32),
       (0..<32).map { $0 % 2 == 0 ? 32767 : -32768 }, randomInt16(32, &rng, magnitude: 20000),
     ]
-    try withArena(StreamingPlan(preset: model.preset).totalBytes) { arena in
+    try withArena(StreamingPlan(model: model).totalBytes) { arena in
       let streaming = try StreamingGenerator(model: model, seed: 1, arena: arena)
       for z in latents {
         var expected = [UInt8](repeating: 0, count: 120 * 208)
@@ -121,8 +145,9 @@ func saturatingLatentsDecodeAsTheReference(subPixel: Bool) throws {
         #expect(sink.pixels == expected)
         #expect(sink.rows == Array(0..<120))
       }
-      // The clamps were reached: some layer output sits at the int8 ceiling.
-      #expect(reference.lastDecoderOutputs.contains { $0.contains(127) })
+      // The clamps were reached: some layer output sits at its ceiling.
+      let ceiling: Int16 = wide ? 2047 : 127
+      #expect(reference.lastDecoderOutputs.dropFirst().contains { $0.contains(ceiling) })
     }
   }
 }
@@ -133,7 +158,7 @@ func saturatingLatentsDecodeAsTheReference(subPixel: Bool) throws {
     let model = try Int8Model(bytes.buffer)
     let options = Int8Generator.Options(start: 3, piTemperatureQ16: 19661, sigmaTemperatureQ16: 65536)
     let expected = try referenceFrames(model, seed: 1, options: options, count: 3)
-    let got = try withArena(StreamingPlan(preset: model.preset).totalBytes) {
+    let got = try withArena(StreamingPlan(model: model).totalBytes) {
       try streamingFrames(model, seed: 1, options: options, count: 3, arena: $0)
     }
     #expect(got == expected)
@@ -148,6 +173,11 @@ func saturatingLatentsDecodeAsTheReference(subPixel: Bool) throws {
   #expect(tiny.totalBytes <= 16 * 1024, "tiny arena \(tiny.totalBytes)")
   #expect(paper.totalBytes <= 64 * 1024, "paper arena \(paper.totalBytes)")
   #expect(tiny.totalBytes == 9_888)  // the worked example in StreamingPlan's documentation
+  // The paper model with 12-bit decoder.expand, conv1 and conv2 (the shipped choice) stays
+  // inside the 128 KB must.
+  let widePaper = StreamingPlan(
+    preset: .paper, bits: DecoderActivationBits(expand: .wide, convs: [.wide, .wide, .int8]))
+  #expect(widePaper.totalBytes <= 128 * 1024, "paper arena with 12-bit layers \(widePaper.totalBytes)")
   for plan in [tiny, paper] {
     for b in plan.buffers {
       #expect(b.offset % StreamingPlan.alignment == 0)
@@ -168,7 +198,7 @@ func saturatingLatentsDecodeAsTheReference(subPixel: Bool) throws {
   let bytes = try modelBytes(SyntheticInt8Model(), subPixel: false)
   try withExtendedLifetime(bytes) {
     let model = try Int8Model(bytes.buffer)
-    let plan = StreamingPlan(preset: model.preset)
+    let plan = StreamingPlan(model: model)
     withArena(plan.totalBytes - 1) { arena in
       _ = #expect(throws: Int8ModelError.arenaTooSmall(needed: plan.totalBytes, budget: plan.totalBytes - 1))
       {
@@ -191,7 +221,7 @@ func saturatingLatentsDecodeAsTheReference(subPixel: Bool) throws {
   let bytes = try modelBytes(SyntheticInt8Model(), subPixel: true)
   try withExtendedLifetime(bytes) {
     let model = try Int8Model(bytes.buffer)
-    let plan = StreamingPlan(preset: model.preset)
+    let plan = StreamingPlan(model: model)
     for canary: UInt8 in [0x00, 0xA5, 0xFF] {
       try withArena(plan.totalBytes + 4096, canary: canary) { arena in
         _ = try streamingFrames(model, seed: 3, options: .init(), count: 2, arena: arena)

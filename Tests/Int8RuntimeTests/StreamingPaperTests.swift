@@ -19,7 +19,7 @@ struct StreamingPaperTests {
       #expect(model.subPixelPhases.allSatisfy { $0 != nil })  // the shipped file carries them
       let options = Int8Generator.Options(start: 0, piTemperatureQ16: 19661, sigmaTemperatureQ16: 65536)
       var reference = try Int8Generator(model: model, seed: 1, options: options)
-      let plan = StreamingPlan(preset: model.preset)
+      let plan = StreamingPlan(model: model)
       let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: plan.totalBytes, alignment: 16)
       defer { arena.deallocate() }
       var streaming = try StreamingGenerator(model: model, seed: 1, options: options, arena: arena)

@@ -30,10 +30,10 @@ func subPixelConvEqualsUpsampleThenConv(rows: Int, cols: Int, cin: Int, cout: In
   let zx = Int32(rng.next(below: 256)) - 128
   let zy = Int32(rng.next(below: 256)) - 128
   let x = randomWeights(rows * cols * cin, &rng).map {
-    Int8(clamping: Int32($0) + Int32(rng.next(below: 3)) - 1)
+    Int16(Int8(clamping: Int32($0) + Int32(rng.next(below: 3)) - 1))
   }
-  var up = [Int8](repeating: 0, count: 4 * x.count)
-  var viaUpsample = [Int8](repeating: 0, count: 4 * rows * cols * cout)
+  var up = [Int16](repeating: 0, count: 4 * x.count)
+  var viaUpsample = [Int16](repeating: 0, count: 4 * rows * cols * cout)
   var fused = viaUpsample
   withExtendedLifetime(arena) {
     x.withUnsafeBufferPointer { xp in
@@ -73,7 +73,7 @@ func subPixelConvEqualsUpsampleThenConv(rows: Int, cols: Int, cin: Int, cout: In
   }
   #expect(fused == viaUpsample)
   let saturatedHigh = fused.contains(127)
-  let clampedLow = fused.contains(Int8(truncatingIfNeeded: zy))
+  let clampedLow = fused.contains(Int16(truncatingIfNeeded: zy))
   #expect(saturatedHigh || clampedLow)
 }
 
@@ -87,8 +87,8 @@ func subPixelConvEqualsUpsampleThenConv(rows: Int, cols: Int, cin: Int, cout: In
   let phases = SubPixelPhaseWeights(
     inChannels: cin, outChannels: 1, weights: arena.int16(SubPixelPhaseWeights.make(from: conv)))
   let t = PixelThresholds(arena.int32(SpecQuantizer.pixelThresholds(scale: 0.0004)))
-  let x = randomWeights(rows * cols * cin, &rng)
-  var up = [Int8](repeating: 0, count: 4 * x.count)
+  let x = randomWeights(rows * cols * cin, &rng).map { Int16($0) }
+  var up = [Int16](repeating: 0, count: 4 * x.count)
   var a = [UInt8](repeating: 0, count: 4 * rows * cols)
   var b = a
   withExtendedLifetime(arena) {

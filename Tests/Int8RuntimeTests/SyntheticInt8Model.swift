@@ -108,10 +108,17 @@ struct SyntheticInt8Model {
   var expand: ScaledLayer
   var convs: [ScaledLayer] = []
   var pixelConv: ScaledLayer
-  let zeroPoints: (dense: Int32, expand: Int32, conv: Int32) = (-128, 0, -128)
+  let zeroPoints: (dense: Int32, expand: Int32, conv: Int32)
+  /// decoder.expand and every conv 12-bit (`ActivationBits.wide`): 16 times finer output
+  /// scales over the same ranges, zero points 0 and −2048.
+  let wide: Bool
 
-  init(preset p: ModelPreset = .tiny, seed: UInt64 = 1, starts: Int = 3, primers: Int = 4) {
+  init(preset p: ModelPreset = .tiny, seed: UInt64 = 1, starts: Int = 3, primers: Int = 4, wide: Bool = false)
+  {
     preset = p
+    self.wide = wide
+    zeroPoints = (-128, 0, wide ? -2048 : -128)
+    let step = wide ? 1.0 / 16 : 1.0
     var rng = DanceRandom(seed: seed)
     let (D, U, H, K) = (p.latentSize, p.lstmUnits, p.denseUnits, p.mixtures)
     let sz = 1.0 / Double(1 << latentFractionBits)
@@ -182,21 +189,23 @@ struct SyntheticInt8Model {
     Self.write(&b, "decoder.dense", [p.bottleneckSize, D], decoderDense)
     b.int32("decoder.dense.output_zero_point", [], [zeroPoints.dense])
     expand = ScaledLayer(
-      rows: p.decoderExpand, columns: shape[2], inputScale: 4.0 / 255, outputScale: 16.0 / 255,
+      rows: p.decoderExpand, columns: shape[2], inputScale: 4.0 / 255, outputScale: 16.0 / 255 * step,
       inputSpread: 0.7, gain: 1.0, biasReal: { _ in 0 }, rng: &rng)
     Self.write(&b, "decoder.expand", [p.decoderExpand, shape[2]], expand)
     b.int32("decoder.expand.output_zero_point", [], [zeroPoints.expand])
+    if wide { b.int32("decoder.expand.output_bits", [], [12]) }
     var channels = p.decoderExpand
-    var inScale = 16.0 / 255
+    var inScale = 16.0 / 255 * step
     for (i, width) in p.decoderChannels.enumerated() {
       let name = "decoder.conv\(i + 1)"
       let conv = ScaledLayer(
         rows: width, columns: 9 * channels, inputScale: inScale,
-        outputScale: [6.0, 4.0, 2.0][min(i, 2)] / 255,
+        outputScale: [6.0, 4.0, 2.0][min(i, 2)] / 255 * step,
         inputSpread: i == 0 ? 1.1 : 1.0, gain: 0.8,
         biasReal: { Double($0 % 3) * 0.1 }, rng: &rng)
       Self.write(&b, name, [width, 3, 3, channels], conv)
       b.int32(name + ".output_zero_point", [], [zeroPoints.conv])
+      if wide { b.int32(name + ".output_bits", [], [12]) }
       convs.append(conv)
       channels = width
       inScale = conv.outputScale

@@ -36,11 +36,14 @@ import Trainer
   }
 
   /// The activation format calibrated on `values` (min/max, 0 included).
-  static func calibrated(_ values: [Double]) -> Int8Activation {
-    Int8Activation(lo: values.min() ?? 0, hi: values.max() ?? 0)
+  static func calibrated(_ values: [Double], bits: ActivationBits = .int8) -> Int8Activation {
+    Int8Activation(lo: values.min() ?? 0, hi: values.max() ?? 0, bits: bits)
   }
 
   static func quantize(_ x: [Double], _ a: Int8Activation) -> [Int8] { x.map { Int8(a.quantize($0)) } }
+
+  /// The decoder's activations after decoder.dense: 8- or 12-bit values held in int16.
+  static func quantize16(_ x: [Double], _ a: Int8Activation) -> [Int16] { x.map { Int16(a.quantize($0)) } }
 
   /// The int8 model's latent format, round(v · 2^f) (`LatentFormat` in Evaluation, which this
   /// test target does not link); the values here stay far inside int16.
@@ -158,7 +161,7 @@ import Trainer
       "e", weights: q, bias: Array(p.values[expand.bias.range]), inputScale: input.scale,
       outputScale: { _ in out.scale })
     try t.open()
-    var y8 = [Int8](repeating: 0, count: pixels * cout)
+    var y8 = [Int16](repeating: 0, count: pixels * cout)
     withExtendedLifetime(t) {
       Self.quantize(x, input).withUnsafeBufferPointer { xq in
         y8.withUnsafeMutableBufferPointer {
@@ -227,21 +230,22 @@ import Trainer
     }
   }
 
-  /// decoder.conv_k: int8 -> int8, relu.
-  @Test func conv3x3() throws {
+  /// decoder.conv_k: int8 -> int8, relu; and 12-bit -> 12-bit, whose bound (from the input and
+  /// output steps) is 16 times tighter.
+  @Test(arguments: [ActivationBits.int8, .wide]) func conv3x3(bits: ActivationBits) throws {
     let k = ConvCase(outChannels: 4, activation: .relu, seed: 10)
-    let (input, out) = (Self.calibrated(k.x), Self.calibrated(k.y))
+    let (input, out) = (Self.calibrated(k.x, bits: bits), Self.calibrated(k.y, bits: bits))
     let t = QuantizedLayerTensors()
     t.addRows("c", weights: k.q, bias: k.bias, inputScale: input.scale, outputScale: { _ in out.scale })
     try t.open()
-    var y8 = [Int8](repeating: 0, count: k.y.count)
+    var y8 = [Int16](repeating: 0, count: k.y.count)
     withExtendedLifetime(t) {
-      Self.quantize(k.x, input).withUnsafeBufferPointer { xq in
+      Self.quantize16(k.x, input).withUnsafeBufferPointer { xq in
         y8.withUnsafeMutableBufferPointer {
           Conv3x3Kernel.run(
             t.conv("c", inChannels: k.cin, outChannels: k.cout), requantization: t.requantization("c"),
             input: xq, rows: k.rows, cols: k.cols, inputZeroPoint: input.zeroPoint, output: $0,
-            outputZeroPoint: out.zeroPoint, relu: true)
+            outputZeroPoint: out.zeroPoint, outputBits: bits, relu: true)
         }
       }
     }
@@ -271,7 +275,7 @@ import Trainer
     try t.open()
     var pixels = [UInt8](repeating: 0, count: k.rows * k.cols)
     withExtendedLifetime(t) {
-      Self.quantize(k.x, input).withUnsafeBufferPointer { xq in
+      Self.quantize16(k.x, input).withUnsafeBufferPointer { xq in
         pixels.withUnsafeMutableBufferPointer {
           PixelConvKernel.run(
             t.conv("c", inChannels: k.cin, outChannels: 1),
@@ -300,9 +304,9 @@ import Trainer
     let a = Self.calibrated(x)
     let up = Upsample2(rows: rows, cols: cols, channels: ch)
     let y = up.forward(x, batch: 1)
-    let xq = Self.quantize(x, a)
+    let xq = Self.quantize16(x, a)
     let exact = up.forward(xq.map { a.dequantize(Int32($0)) }, batch: 1)
-    var y8 = [Int8](repeating: 0, count: 4 * x.count)
+    var y8 = [Int16](repeating: 0, count: 4 * x.count)
     xq.withUnsafeBufferPointer { i in
       y8.withUnsafeMutableBufferPointer {
         Upsample2Kernel.run(input: i, rows: rows, cols: cols, channels: ch, output: $0)

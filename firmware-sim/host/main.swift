@@ -6,7 +6,7 @@
 //   $ firmware-facts models/tiny/model-int8.dnm --pi-temp 0.3
 //   preset=tiny width=208 height=120 arena=9696 fps=25 pi_q16=19661 sigma_q16=65536
 //
-// - arena: StreamingPlan(preset:).totalBytes, the streaming generator's arena (the firmware
+// - arena: StreamingPlan(model:).totalBytes, the streaming generator's arena (the firmware
 //   checks it again: StreamingGenerator refuses a smaller arena).
 // - fps: the y4m frame rate as `dancenet generate` resolves it (ModelFrameRate): metadata
 //   `provenance.fps` of the int8 file, else of model.dnm beside it, else 25.
@@ -88,12 +88,13 @@ func container(_ bytes: UnsafeRawBufferPointer, _ path: String) -> TensorContain
 guard let modelBytes = readFile(path) else { fail("\(path): no such model file", status: 1) }
 let model = container(modelBytes, path)
 if model.kind != .int8Model { fail("\(path): \(Int8ModelError.wrongKind(model.kind).description)", status: 1) }
-let preset: ModelPreset
+let int8Model: Int8Model
 do throws(Int8ModelError) {
-  preset = try Int8ModelChecker(container: model).preset()
+  int8Model = try Int8Model(model)
 } catch {
   fail("\(path): \(error.description)", status: 1)
 }
+let preset = int8Model.preset
 
 // MARK: - Temperatures
 
@@ -133,7 +134,7 @@ if fps == nil, let floatBytes = readFile(floatPath) {
 }
 
 // MARK: - Output
-let arena = StreamingPlan(preset: preset).totalBytes
+let arena = StreamingPlan(model: int8Model).totalBytes
 // The preset name goes into a shell assignment: letters, digits, '-' and '_' only.
 let safeName = preset.name.utf8.allSatisfy { b in
   (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == 0x2D || b == 0x5F

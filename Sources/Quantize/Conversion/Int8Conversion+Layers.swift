@@ -125,12 +125,12 @@ extension Int8Conversion {
     record(
       "decoder.dense", inputScale: latentScale, inputZeroPoint: 0, outputScale: denseAct.scale,
       outputZeroPoint: denseAct.zeroPoint, format: "int8, relu", weights: dw, widened: dWidened,
-      clipped: stats.decoderDense.fractionOutside(lo: 0, hi: denseAct.dequantize(127)))
+      clipped: stats.decoderDense.fractionOutside(lo: 0, hi: denseAct.dequantize(denseAct.qmax)))
     decoderActivations.append(denseAct)
 
-    // decoder.expand: per-pixel dense, int8 -> int8, linear
+    // decoder.expand: per-pixel dense, int8 -> int8 (or 12-bit), linear
     let expandRange = stats.decoderExpand.range(method(for: "decoder.expand"))
-    let expandAct = Int8Activation(lo: expandRange.lo, hi: expandRange.hi)
+    let expandAct = Int8Activation(lo: expandRange.lo, hi: expandRange.hi, bits: decoderBits.expand)
     let (ew, eWidened) = addRows(
       weights: transposed(Self.values(p, vae.expand.kernel), rows: C, columns: E),
       bias: Self.values(p, vae.expand.bias), rows: E, columns: C, weightShape: [E, C],
@@ -139,12 +139,13 @@ extension Int8Conversion {
       multiplierName: "decoder.expand.multiplier", shiftName: "decoder.expand.shift",
       outputScale: { _ in expandAct.scale })
     writer.addInt32("decoder.expand.output_zero_point", shape: [], values: [expandAct.zeroPoint])
+    addOutputBits("decoder.expand", expandAct)
     record(
       "decoder.expand", inputScale: denseAct.scale, inputZeroPoint: denseAct.zeroPoint,
-      outputScale: expandAct.scale, outputZeroPoint: expandAct.zeroPoint, format: "int8, linear",
-      weights: ew, widened: eWidened,
+      outputScale: expandAct.scale, outputZeroPoint: expandAct.zeroPoint,
+      format: Self.formatName(expandAct, "linear"), weights: ew, widened: eWidened,
       clipped: stats.decoderExpand.fractionOutside(
-        lo: expandAct.dequantize(-128), hi: expandAct.dequantize(127)))
+        lo: expandAct.dequantize(expandAct.qmin), hi: expandAct.dequantize(expandAct.qmax)))
     decoderActivations.append(expandAct)
 
     // decoder.conv1 ... conv_n (relu), then the pixel conv
@@ -157,8 +158,9 @@ extension Int8Conversion {
       if isLast {
         let (w, widened) = addRows(
           weights: weights, bias: Self.values(p, conv.bias), rows: cout, columns: 9 * cin,
-          weightShape: [cout, 3, 3, cin], inputScale: input.scale, inputMagnitude: Self.int8Input,
-          weightsName: name + ".weights", biasName: name + ".bias")
+          weightShape: [cout, 3, 3, cin], inputScale: input.scale,
+          inputMagnitude: Int(input.bits.inputMagnitude), weightsName: name + ".weights",
+          biasName: name + ".bias")
         let s = input.scale * w.scales[0]
         writer.addInt32(name + ".pixel_thresholds", shape: [255], values: Self.pixelThresholds(step: s))
         record(
@@ -168,20 +170,32 @@ extension Int8Conversion {
         break
       }
       let range = stats.decoderConvs[k].range(method(for: name))
-      let act = Int8Activation(lo: 0, hi: range.hi)
+      let act = Int8Activation(lo: 0, hi: range.hi, bits: decoderBits.convs[k])
       let (w, widened) = addRows(
         weights: weights, bias: Self.values(p, conv.bias), rows: cout, columns: 9 * cin,
-        weightShape: [cout, 3, 3, cin], inputScale: input.scale, inputMagnitude: Self.int8Input,
+        weightShape: [cout, 3, 3, cin], inputScale: input.scale,
+        inputMagnitude: Int(input.bits.inputMagnitude),
         weightsName: name + ".weights", biasName: name + ".bias", multiplierName: name + ".multiplier",
         shiftName: name + ".shift", outputScale: { _ in act.scale })
       writer.addInt32(name + ".output_zero_point", shape: [], values: [act.zeroPoint])
+      addOutputBits(name, act)
       record(
         name, inputScale: input.scale, inputZeroPoint: input.zeroPoint, outputScale: act.scale,
-        outputZeroPoint: act.zeroPoint, format: "int8, relu", weights: w, widened: widened,
-        clipped: stats.decoderConvs[k].fractionOutside(lo: 0, hi: act.dequantize(127)))
+        outputZeroPoint: act.zeroPoint, format: Self.formatName(act, "relu"), weights: w, widened: widened,
+        clipped: stats.decoderConvs[k].fractionOutside(lo: 0, hi: act.dequantize(act.qmax)))
       decoderActivations.append(act)
       input = act
     }
+  }
+
+  /// `<layer>.output_bits` for a 12-bit activation (an 8-bit one has none: the default).
+  mutating func addOutputBits(_ layer: String, _ a: Int8Activation) {
+    if a.bits.isWide { writer.addInt32(layer + ".output_bits", shape: [], values: [Int32(a.bits.bits)]) }
+  }
+
+  /// The report's name of an activation format: "int8, relu", "12-bit, linear".
+  static func formatName(_ a: Int8Activation, _ kind: String) -> String {
+    (a.bits.isWide ? "12-bit" : "int8") + ", " + kind
   }
 
   /// A float conv kernel [3, 3, in, out] as rows [out, 3, 3, in].

@@ -61,6 +61,8 @@ public struct Int8Conversion {
   public let layerMethods: [String: CalibrationMethod]
   /// One weight scale per tensor instead of per row (`ChannelWeights(perTensor:)`).
   public let perTensorWeights: Bool
+  /// The widths of decoder.expand's and the convs' outputs (8 unless widened to 12).
+  public let decoderBits: DecoderActivationBits
   /// Every layer's quantised rows, by its weights tensor's name.
   public internal(set) var quantizedRows: [String: QuantizedRows] = [:]
   public internal(set) var layers: [LayerRecord] = []
@@ -78,9 +80,11 @@ public struct Int8Conversion {
   public init(
     reference: FloatReference, statistics stats: ActivationStatistics, method: CalibrationMethod,
     startLatents: [[Double]], primers: [[[Double]]]?, layerMethods: [String: CalibrationMethod] = [:],
-    perTensorWeights: Bool = false
+    perTensorWeights: Bool = false, decoderBits: DecoderActivationBits? = nil
   ) throws {
     preset = reference.preset
+    self.decoderBits = decoderBits ?? .int8(reference.preset)
+    precondition(self.decoderBits.convs.count == preset.decoderChannels.count, "one width per conv")
     self.method = method
     self.layerMethods = layerMethods
     self.perTensorWeights = perTensorWeights

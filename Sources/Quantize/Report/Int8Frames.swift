@@ -51,7 +51,7 @@ public final class Int8FrameDecoder {
 
   public init(_ model: Int8Model) throws {
     let arena = UnsafeMutableRawBufferPointer.allocate(
-      byteCount: StreamingPlan(preset: model.preset).totalBytes, alignment: StreamingPlan.alignment)
+      byteCount: StreamingPlan(model: model).totalBytes, alignment: StreamingPlan.alignment)
     self.arena = arena
     do {
       generator = try StreamingGenerator(model: model, seed: 0, arena: arena)

@@ -37,7 +37,8 @@ extension Quantizer.Prepared {
     var conversion = try Int8Conversion(
       reference: reference, statistics: statistics, method: options.method,
       startLatents: starts, primers: primers.first?.isEmpty == false ? primers : nil,
-      layerMethods: layerMethods, perTensorWeights: options.perTensorWeights)
+      layerMethods: layerMethods, perTensorWeights: options.perTensorWeights,
+      decoderBits: try options.decoderBits(for: reference.preset))
     for (key, value) in file.metadata
     where key.hasPrefix("provenance.") || key.hasPrefix("generation.") || key == "sequence.mode" {
       conversion.writer.metadata[key] = value
