@@ -332,6 +332,25 @@ def sub_pixel_phase_weights(w):
     return out.reshape(4, cout, 2 * cin, 2).transpose(0, 2, 1, 3)
 
 
+def wide_layers(preset):
+    """docs/INT8.md "12-bit activations": the layers that may carry `<layer>.output_bits`,
+    decoder.expand and the relu convs decoder.conv1 ... conv n (not decoder.dense, not the pixel
+    conv n+1)."""
+    return ["decoder.expand"] + ["decoder.conv%d" % i for i in range(1, len(preset["decoder_channels"]) + 1)]
+
+
+def activation_range(bits):
+    """docs/INT8.md "12-bit activations": a B-bit activation q lies in lo...hi with
+    lo = -2^(B-1), hi = 2^(B-1) - 1 (8 bits: -128...127; 12 bits: -2048...2047)."""
+    return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+
+
+def input_magnitude(bits):
+    """docs/INT8.md "12-bit activations": the X of the accumulator bound for a B-bit input,
+    2^B - 1 (255 for 8 bits, 4095 for 12 bits), the largest |q - zero point|."""
+    return (1 << bits) - 1
+
+
 def check_int8_model(kind, tensors, metadata):
     """docs/INT8.md "Metadata" and "What the reader checks": returns (preset, arrays), with every
     tensor widened to int64."""
@@ -366,6 +385,10 @@ def check_int8_model(kind, tensors, metadata):
             cin = preset["decoder_expand"] if i == 1 else widths[i - 2]
             cout = widths[i - 1] if i <= len(widths) else 1
             expected[name] = ("i16", (4, 2 * cin, cout, 2))
+    # docs/INT8.md "Decoder" and "12-bit activations": the optional i32 scalars <layer>.output_bits.
+    for layer in wide_layers(preset):
+        if layer + ".output_bits" in tensors:
+            expected[layer + ".output_bits"] = ("i32", ())
     a = {}
     for name, (dtype, shape) in sorted(expected.items()):
         if name not in tensors:
@@ -384,15 +407,25 @@ def check_int8_model(kind, tensors, metadata):
             j = int(bad[0]) if a[name].ndim <= 1 else int(np.nonzero((flat < lo) | (flat > hi))[0][0])
             raise ModelError("tensor %s element %d is %d, outside %s" % (name, j, int(flat[j]), what))
 
+    # docs/INT8.md "12-bit activations": output_bits is 8 or 12 (absent: 8); a layer's output zero
+    # point lies in its width's lo...hi (decoder.dense's output is always 8-bit).
+    bits = {}
+    for layer in wide_layers(preset):
+        name = layer + ".output_bits"
+        bits[layer] = int(a[name]) if name in a else 8
+        if bits[layer] not in (8, 12):
+            raise ModelError("tensor %s element 0 is %d, outside 8 or 12" % (name, bits[layer]))
+    preset["decoder_bits"] = bits
     for name in expected:
-        if name.endswith("weights") and not name.endswith("phase_weights"):
+        if name.endswith("output_zero_point"):
+            lo, hi = activation_range(bits.get(name[: -len(".output_zero_point")], 8))
+            in_range(name, lo, hi, "%d...%d" % (lo, hi))
+        elif name.endswith("weights") and not name.endswith("phase_weights"):
             in_range(name, -127, 127, "-127...127")
         elif name.endswith("multiplier"):
             in_range(name, 0, 2**31 - 1, "0...2147483647")
         elif name.endswith("shift"):
             in_range(name, 1, 62, "1...62")
-        elif name.endswith("zero_point"):
-            in_range(name, -128, 127, "-128...127")
         elif name.endswith("fraction_bits"):
             in_range(name, 0, 15, "0...15")
     for name in ("sequence.sigmoid_table", "sequence.tanh_table"):
@@ -437,10 +470,14 @@ def check_int8_model(kind, tensors, metadata):
     bound("sequence.dense.weights", "sequence.dense.bias", 32768)
     bound("sequence.mdn.weights", "sequence.mdn.bias", 32768)
     bound("decoder.dense.weights", "decoder.dense.bias", 32768)
-    bound("decoder.expand.weights", "decoder.expand.bias", 255)
+    # docs/INT8.md "12-bit activations": X = 2^B - 1 for a B-bit input. decoder.expand reads
+    # decoder.dense's 8-bit output; conv1 reads decoder.expand's; conv i reads conv i-1's
+    # (upsampled); the pixel conv n+1 reads conv n's.
+    bound("decoder.expand.weights", "decoder.expand.bias", input_magnitude(8))
+    layers_before = wide_layers(preset)
     for i in range(1, len(widths) + 2):
         p = "decoder.conv%d" % i
-        bound(p + ".weights", p + ".bias", 255)
+        bound(p + ".weights", p + ".bias", input_magnitude(bits[layers_before[i - 1]]))
 
     defaults = {}
     for key, lo, hi, text in (("generation.pi_temperature", Fraction(1, 100), 10, "0.01...10"),
@@ -492,12 +529,14 @@ def sequence_dense(a, h):
     return requantise(acc, a["sequence.dense.multiplier"], a["sequence.dense.shift"], 0, 0, 32767)
 
 
-def per_pixel_dense(a, image):
-    """docs/INT8.md "Per-pixel dense (decoder.expand)": [R0, C0, C] -> [R0, C0, E], int8 linear."""
+def per_pixel_dense(preset, a, image):
+    """docs/INT8.md "Per-pixel dense (decoder.expand)": [R0, C0, C] -> [R0, C0, E], linear, clamped
+    to lo...hi of decoder.expand's width ("12-bit activations"; 8 bits: -128...127)."""
     zx = int(a["decoder.dense.output_zero_point"])
     zy = int(a["decoder.expand.output_zero_point"])
+    lo, hi = activation_range(preset["decoder_bits"]["decoder.expand"])
     acc = (image - zx) @ a["decoder.expand.weights"].T + a["decoder.expand.bias"]
-    return requantise(acc, a["decoder.expand.multiplier"], a["decoder.expand.shift"], zy, -128, 127)
+    return requantise(acc, a["decoder.expand.multiplier"], a["decoder.expand.shift"], zy, lo, hi)
 
 
 def conv3x3_accumulators(image, zx, weights, bias):
@@ -516,12 +555,14 @@ def conv3x3_accumulators(image, zx, weights, bias):
     return acc.reshape(rows, cols, cout) + bias
 
 
-def conv3x3(a, index, image, zx):
-    """docs/INT8.md "3x3 convolutions (decoder.conv1 ... conv n)": int8 relu output."""
+def conv3x3(preset, a, index, image, zx):
+    """docs/INT8.md "3x3 convolutions (decoder.conv1 ... conv n)": relu output clamped to
+    max(zy, lo)...hi of the conv's width ("12-bit activations"; 8 bits: max(zy, -128)...127)."""
     p = "decoder.conv%d" % index
     zy = int(a[p + ".output_zero_point"])
+    lo, hi = activation_range(preset["decoder_bits"][p])
     acc = conv3x3_accumulators(image, zx, a[p + ".weights"], a[p + ".bias"])
-    return requantise(acc, a[p + ".multiplier"], a[p + ".shift"], zy, max(zy, -128), 127), zy
+    return requantise(acc, a[p + ".multiplier"], a[p + ".shift"], zy, max(zy, lo), hi), zy
 
 
 def upsample2(image):
@@ -539,11 +580,11 @@ def decode(preset, a, latent):
     -> (conv i -> upsample) for i = 1..n -> conv n+1 -> pixels. Returns [H, W] uint8."""
     r0, c0, c = preset["bottleneck"]
     image = decoder_dense(a, latent).reshape(r0, c0, c)
-    image = per_pixel_dense(a, image)
+    image = per_pixel_dense(preset, a, image)
     zx = int(a["decoder.expand.output_zero_point"])
     n = len(preset["decoder_channels"])
     for i in range(1, n + 1):
-        image, zx = conv3x3(a, i, image, zx)
+        image, zx = conv3x3(preset, a, i, image, zx)
         image = upsample2(image)
     p = "decoder.conv%d" % (n + 1)
     acc = conv3x3_accumulators(image, zx, a[p + ".weights"], a[p + ".bias"])[:, :, 0]
