@@ -37,6 +37,25 @@ import Testing
     #expect(shipped([:]).isEmpty)
   }
 
+  /// 12-bit layers come from the run's base options: a file made with them is the shipped row
+  /// only of a grid whose base has the same layers.
+  @Test func theShippedRowHasTheFilesTwelveBitLayers() {
+    let metadata = [
+      "quant.method": "minmax",
+      "quant.wide_activations": "decoder.expand, decoder.conv1, decoder.conv2: 12-bit outputs (int16)",
+    ]
+    var wide = Quantizer.Options()
+    wide.wideActivations = ["expand", "conv1", "conv2"]
+    func shipped(_ base: Quantizer.Options, _ metadata: [String: String]) -> [String] {
+      CompareGrid.configurations(base: base).filter { CompareGrid.isShipped($0, metadata: metadata) }.map(
+        \.name)
+    }
+    #expect(shipped(wide, metadata) == ["minmax"])
+    #expect(shipped(.init(), metadata).isEmpty)
+    #expect(shipped(wide, ["quant.method": "minmax"]).isEmpty)
+    #expect(shipped(.init(), ["quant.method": "minmax"]) == ["minmax"])
+  }
+
   @Test func bestIsHighestMeanPSNRAmongRowsNearTheBestWorstPercent() {
     func row(_ name: String, _ mean: Double, _ worst: Double) -> CalibrationComparison.Row {
       .init(

@@ -103,7 +103,7 @@ public struct CalibrationComparison: Codable, Sendable {
     let best = bestIndex(rows)
     rows[best].best = true
     return CalibrationComparison(
-      model: prepared.path, calibration: prepared.calibrationText,
+      model: prepared.path, calibration: prepared.calibrationText + (grid.first?.options.choicesNote ?? ""),
       decoderLatents: float.frames.count, heldOutLatents: prepared.evaluationLatents.count,
       sequenceSteps: float.sequence.count, rows: rows, shipped: rows.first { $0.shipped }?.configuration,
       best: rows[best].configuration, seconds: seconds(since: clock), stages: times.lines)

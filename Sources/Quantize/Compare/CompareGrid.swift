@@ -1,3 +1,5 @@
+import Foundation
+
 // MARK: - CompareGrid
 
 /// The configurations `quantize --compare` measures: every calibration method, crossed with
@@ -87,10 +89,21 @@ public enum CompareGrid {
     guard metadata["quant.method"] == c.options.method.name else { return false }
     // Per-tensor weights are not in the grid (they lose on both models: docs/EXPERIMENTS.md).
     guard (metadata["quant.weights"] != nil) == c.options.perTensorWeights else { return false }
+    // The 12-bit layers are not in the grid either: a --compare run takes them from its base.
+    guard wideLayers(metadata["quant.wide_activations"]) == c.options.wideActivations else { return false }
     return switches.allSatisfy { s in
       let recorded = metadata[s.metadataKey].map { $0 != "0" && $0 != "false" } ?? false
       return recorded == c.options[keyPath: s.field]
     }
+  }
+
+  /// The short names in a `quant.wide_activations` value ("decoder.expand, decoder.conv1: 12-bit
+  /// outputs (int16)" -> ["expand", "conv1"]); none when absent.
+  static func wideLayers(_ value: String?) -> Set<String> {
+    guard let list = value?.split(separator: ":").first else { return [] }
+    return Set(
+      list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        .map { $0.hasPrefix("decoder.") ? String($0.dropFirst("decoder.".count)) : $0 })
   }
 
   // MARK: - Statistics
