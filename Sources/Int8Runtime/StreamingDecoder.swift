@@ -226,9 +226,12 @@ struct StreamingDecoder {
     let thresholds = model.pixelThresholds
     for y in 0..<model.preset.frameHeight {
       ensure(stage: n, through: min((y + 1) >> 1, windows[n].rows - 1), latent: z, produced: &produced)
-      upsampledConvRow(
-        stages[n], input: windows[n], row: y, cols: width,
-        PixelRowStore(out: pixelRow, thresholds: thresholds))
+      let store = PixelRowStore(out: pixelRow, thresholds: thresholds)
+      if windows[n].bits.isWide {
+        upsampledConvRow(WideWindow.self, stages[n], input: windows[n], row: y, cols: width, store)
+      } else {
+        upsampledConvRow(ByteWindow.self, stages[n], input: windows[n], row: y, cols: width, store)
+      }
       emit(y, UnsafeBufferPointer(start: pixelRow, count: width))
     }
   }
@@ -312,79 +315,60 @@ struct StreamingDecoder {
     }
   }
 
+  /// The input window's element chosen once per row, so the inner loops carry no branch on it.
   @inline(__always)
   func convRow(_ s: Int, row y: Int, cols: Int, _ store: some AccumulatorStore) {
-    if s == 1 {
-      sameResolutionConvRow(stages[0], input: windows[0], zeroPoint: model.expandZeroPoint, row: y, store)
-    } else {
-      upsampledConvRow(stages[s - 1], input: windows[s - 1], row: y, cols: cols, store)
+    let input = windows[s - 1]
+    switch (s == 1, input.bits.isWide) {
+    case (true, true):
+      sameResolutionConvRow(
+        WideWindow.self, stages[0], input: input, zeroPoint: model.expandZeroPoint, row: y, store)
+    case (true, false):
+      sameResolutionConvRow(
+        ByteWindow.self, stages[0], input: input, zeroPoint: model.expandZeroPoint, row: y, store)
+    case (false, true):
+      upsampledConvRow(WideWindow.self, stages[s - 1], input: input, row: y, cols: cols, store)
+    case (false, false):
+      upsampledConvRow(ByteWindow.self, stages[s - 1], input: input, row: y, cols: cols, store)
     }
   }
 
-  /// conv1: the input's resolution, a signed input (8- or 12-bit) with zero point zx. Kernel row
-  /// ky reads padded columns x ... x + 2, 3·C contiguous values: acc = bias + Σ_ky Σ w·(x − zx).
+  /// conv1: the input's resolution, a signed input (8- or 12-bit, `E`) with zero point zx. Kernel
+  /// row ky reads padded columns x ... x + 2, 3·C contiguous values: acc = bias + Σ_ky Σ w·(x − zx).
   @inline(__always)
-  func sameResolutionConvRow(
-    _ stage: ConvStage, input: RowWindow, zeroPoint zx: Int32, row y: Int, _ store: some AccumulatorStore
+  func sameResolutionConvRow<E: WindowElement>(
+    _ element: E.Type, _ stage: ConvStage, input: RowWindow, zeroPoint zx: Int32, row y: Int,
+    _ store: some AccumulatorStore
   ) {
     let C = stage.inChannels
     let span = 3 * C
     let first = max(0, 1 - y)
     let end = min(3, input.rows - y + 1)
-    let wide = input.bits.isWide
-    let pixelBytes = C * input.bits.bytes
+    let pixelBytes = C * E.size
     let rows = (input.row(y - 1), input.row(y), input.row(y + 1))
     for x in 0..<input.cols {
       for o in 0..<stage.outChannels {
         var acc = stage.bias[o]
         for ky in first..<end {
-          let w = stage.weights + (o * 3 + ky) * span
           let row = UnsafeRawPointer(ky == 0 ? rows.0 : (ky == 1 ? rows.1 : rows.2)) + x * pixelBytes
-          if wide {
-            acc &+= DotProduct.int8(
-              w, int16: row.assumingMemoryBound(to: Int16.self), zeroPoint: Int16(truncatingIfNeeded: zx),
-              count: span)
-          } else {
-            acc &+= DotProduct.int8(
-              w, int8: row.assumingMemoryBound(to: Int8.self), zeroPoint: Int8(truncatingIfNeeded: zx),
-              count: span)
-          }
+          acc &+= E.signedRow(stage.weights + (o * 3 + ky) * span, row, zeroPoint: zx, count: span)
         }
         store(x, o, acc)
       }
     }
   }
 
-  /// `count` unsigned inputs as int16, or zeros for a tap row outside the image.
-  @inline(__always)
-  func widen(_ u: UnsafePointer<UInt8>, inside: Bool, into taps: UnsafeMutablePointer<Int16>, count: Int) {
-    if inside {
-      for i in 0..<count { taps[i] = Int16(u[i]) }
-    } else {
-      taps.update(repeating: 0, count: count)
-    }
-  }
-
-  /// `count` 12-bit unsigned inputs (already int16) copied, or zeros outside the image.
-  @inline(__always)
-  func copy(_ u: UnsafePointer<Int16>, inside: Bool, into taps: UnsafeMutablePointer<Int16>, count: Int) {
-    if inside {
-      taps.update(from: u, count: count)
-    } else {
-      taps.update(repeating: 0, count: count)
-    }
-  }
-
   /// A conv after a 2x upsample, full-resolution output row y from the unsigned low-resolution
-  /// window (bytes, or int16 for 12 bits): through the sub-pixel phases when the stage has them,
-  /// else by indexing.
+  /// window (`E`: bytes, or int16 for 12 bits): through the sub-pixel phases when the stage has
+  /// them, else by indexing.
   @inline(__always)
-  func upsampledConvRow(
-    _ stage: ConvStage, input: RowWindow, row y: Int, cols: Int, _ store: some AccumulatorStore
+  func upsampledConvRow<E: WindowElement>(
+    _ element: E.Type, _ stage: ConvStage, input: RowWindow, row y: Int, cols: Int,
+    _ store: some AccumulatorStore
   ) {
     let C = stage.inChannels
     let O = stage.outChannels
-    let wide = input.bits.isWide
+    let pixelBytes = C * E.size
     if let phases = stage.phases {
       // Phase (py, px): tap row ty reads low-resolution row r + py + ty − 1, padded columns
       // c + px ... c + px + 1 (2·C contiguous values), with int16 taps; a tap row outside the
@@ -392,56 +376,28 @@ struct StreamingDecoder {
       let (r, py) = (y >> 1, y & 1)
       let inside = (r + py - 1 >= 0, r + py < input.rows)
       let span = 2 * C
-      let pixelBytes = C * input.bits.bytes
-      let rows = (input.row(r + py - 1), input.row(r + py))
+      let rows = (UnsafeRawPointer(input.row(r + py - 1)), UnsafeRawPointer(input.row(r + py)))
       for x in 0..<cols {
         let (c, px) = (x >> 1, x & 1)
         let phase = 2 * py + px
-        // Padded columns c + px ... c + px + 1.
-        let (topRaw, bottomRaw) = (rows.0 + (c + px) * pixelBytes, rows.1 + (c + px) * pixelBytes)
+        let (top, bottom) = (rows.0 + (c + px) * pixelBytes, rows.1 + (c + px) * pixelBytes)
         let w = phases + phase * O * 4 * C
         if O == 1 {
           // The pixel conv: one output channel reads the window directly.
           var acc = stage.bias[0]
-          if wide {
-            let (top, bottom) = (
-              UnsafePointer(topRaw.assumingMemoryBound(to: Int16.self)),
-              UnsafePointer(bottomRaw.assumingMemoryBound(to: Int16.self))
-            )
-            switch inside {
-            case (true, true): acc &+= DotProduct.int16(w, int16: top, w + span, int16: bottom, count: span)
-            case (true, false): acc &+= DotProduct.int16(w, int16: top, count: span)
-            case (false, true): acc &+= DotProduct.int16(w + span, int16: bottom, count: span)
-            case (false, false): break
-            }
-          } else {
-            let (top, bottom) = (
-              UnsafePointer(topRaw.assumingMemoryBound(to: UInt8.self)),
-              UnsafePointer(bottomRaw.assumingMemoryBound(to: UInt8.self))
-            )
-            switch inside {
-            case (true, true): acc &+= DotProduct.int16(w, uint8: top, w + span, uint8: bottom, count: span)
-            case (true, false): acc &+= DotProduct.int16(w, uint8: top, count: span)
-            case (false, true): acc &+= DotProduct.int16(w + span, uint8: bottom, count: span)
-            case (false, false): break
-            }
+          switch inside {
+          case (true, true): acc &+= E.phaseRows(w, top, w + span, bottom, count: span)
+          case (true, false): acc &+= E.phaseRow(w, top, count: span)
+          case (false, true): acc &+= E.phaseRow(w + span, bottom, count: span)
+          case (false, false): break
           }
           store(x, 0, acc)
           continue
         }
         // The four pixels as int16 once (a row outside the image as zeros), then every output
         // channel's sum reads them in pairs (`PhaseSums`).
-        if wide {
-          copy(topRaw.assumingMemoryBound(to: Int16.self), inside: inside.0, into: phaseTaps, count: span)
-          copy(
-            bottomRaw.assumingMemoryBound(to: Int16.self), inside: inside.1, into: phaseTaps + span,
-            count: span)
-        } else {
-          widen(topRaw.assumingMemoryBound(to: UInt8.self), inside: inside.0, into: phaseTaps, count: span)
-          widen(
-            bottomRaw.assumingMemoryBound(to: UInt8.self), inside: inside.1, into: phaseTaps + span,
-            count: span)
-        }
+        E.taps(top, inside: inside.0, into: phaseTaps, count: span)
+        E.taps(bottom, inside: inside.1, into: phaseTaps + span, count: span)
         PhaseSums.run(w, taps: phaseTaps, bias: stage.bias, pairs: span, outputs: O, into: pixelSums)
         store.pixel(x, pixelSums, count: O)
       }
@@ -451,8 +407,10 @@ struct StreamingDecoder {
     // kernel row ky is valid while 0 ≤ y + ky − 1 < 2·rows.
     let first = max(0, 1 - y)
     let end = min(3, 2 * input.rows - y + 1)
-    let rows = (input.row((y - 1) >> 1), input.row(y >> 1), input.row((y + 1) >> 1))
-    let pixelBytes = C * input.bits.bytes
+    let rows = (
+      UnsafeRawPointer(input.row((y - 1) >> 1)), UnsafeRawPointer(input.row(y >> 1)),
+      UnsafeRawPointer(input.row((y + 1) >> 1))
+    )
     for x in 0..<cols {
       // Padded columns ((x − 1) >> 1) + 1, (x >> 1) + 1, ((x + 1) >> 1) + 1.
       let c0 = (((x - 1) >> 1) + 1) * pixelBytes
@@ -461,22 +419,133 @@ struct StreamingDecoder {
       for o in 0..<O {
         var acc = stage.bias[o]
         for ky in first..<end {
-          let row = UnsafeRawPointer(ky == 0 ? rows.0 : (ky == 1 ? rows.1 : rows.2))
-          let w = stage.weights + (o * 3 + ky) * 3 * C
-          if wide {
-            acc &+= DotProduct.int8(
-              w, int16: (row + c0).assumingMemoryBound(to: Int16.self),
-              (row + c1).assumingMemoryBound(to: Int16.self), (row + c2).assumingMemoryBound(to: Int16.self),
-              count: C)
-          } else {
-            acc &+= DotProduct.int8(
-              w, uint8: (row + c0).assumingMemoryBound(to: UInt8.self),
-              (row + c1).assumingMemoryBound(to: UInt8.self), (row + c2).assumingMemoryBound(to: UInt8.self),
-              count: C)
-          }
+          let row = ky == 0 ? rows.0 : (ky == 1 ? rows.1 : rows.2)
+          acc &+= E.upsampledRow(stage.weights + (o * 3 + ky) * 3 * C, row + c0, row + c1, row + c2, count: C)
         }
         store(x, o, acc)
       }
+    }
+  }
+}
+
+// MARK: - Window elements
+
+/// How the conv kernels read a window's values: bytes (8-bit activations, `ByteWindow`) or int16
+/// (12-bit, `WideWindow`). A generic parameter, chosen once per row, so that each inner loop is
+/// the plain `DotProduct` loop for its element.
+protocol WindowElement {
+  /// Bytes per value.
+  static var size: Int { get }
+  /// Σ w[i] · (x[i] − zx) over `count` signed values (conv1 reading decoder.expand).
+  static func signedRow(_ w: UnsafePointer<Int8>, _ x: UnsafeRawPointer, zeroPoint zx: Int32, count: Int)
+    -> Int32
+  /// An upsampled 3x3 kernel row: the three column taps' weights in a row, three unsigned pixels.
+  static func upsampledRow(
+    _ w: UnsafePointer<Int8>, _ u0: UnsafeRawPointer, _ u1: UnsafeRawPointer, _ u2: UnsafeRawPointer,
+    count: Int
+  ) -> Int32
+  /// Σ w[i] · u[i], int16 phase weights by unsigned pixels (the pixel conv's one tap row) ...
+  static func phaseRow(_ w: UnsafePointer<Int16>, _ u: UnsafeRawPointer, count: Int) -> Int32
+  /// ... and its two tap rows in one loop.
+  static func phaseRows(
+    _ w0: UnsafePointer<Int16>, _ u0: UnsafeRawPointer, _ w1: UnsafePointer<Int16>, _ u1: UnsafeRawPointer,
+    count: Int
+  ) -> Int32
+  /// `count` unsigned values as int16 sub-pixel taps, or zeros for a row outside the image.
+  static func taps(_ u: UnsafeRawPointer, inside: Bool, into taps: UnsafeMutablePointer<Int16>, count: Int)
+}
+
+/// An 8-bit window: int8 (decoder.expand) or unsigned bytes u = x − zy (relu outputs).
+enum ByteWindow: WindowElement {
+  static var size: Int { 1 }
+
+  @inline(__always) static func signedRow(
+    _ w: UnsafePointer<Int8>, _ x: UnsafeRawPointer, zeroPoint zx: Int32, count: Int
+  ) -> Int32 {
+    DotProduct.int8(
+      w, int8: x.assumingMemoryBound(to: Int8.self), zeroPoint: Int8(truncatingIfNeeded: zx), count: count)
+  }
+
+  @inline(__always) static func upsampledRow(
+    _ w: UnsafePointer<Int8>, _ u0: UnsafeRawPointer, _ u1: UnsafeRawPointer, _ u2: UnsafeRawPointer,
+    count: Int
+  ) -> Int32 {
+    DotProduct.int8(
+      w, uint8: u0.assumingMemoryBound(to: UInt8.self), u1.assumingMemoryBound(to: UInt8.self),
+      u2.assumingMemoryBound(to: UInt8.self), count: count)
+  }
+
+  @inline(__always) static func phaseRow(_ w: UnsafePointer<Int16>, _ u: UnsafeRawPointer, count: Int)
+    -> Int32
+  {
+    DotProduct.int16(w, uint8: u.assumingMemoryBound(to: UInt8.self), count: count)
+  }
+
+  @inline(__always) static func phaseRows(
+    _ w0: UnsafePointer<Int16>, _ u0: UnsafeRawPointer, _ w1: UnsafePointer<Int16>, _ u1: UnsafeRawPointer,
+    count: Int
+  ) -> Int32 {
+    DotProduct.int16(
+      w0, uint8: u0.assumingMemoryBound(to: UInt8.self), w1, uint8: u1.assumingMemoryBound(to: UInt8.self),
+      count: count)
+  }
+
+  /// Widened byte by byte.
+  @inline(__always) static func taps(
+    _ u: UnsafeRawPointer, inside: Bool, into taps: UnsafeMutablePointer<Int16>, count: Int
+  ) {
+    if inside {
+      let bytes = u.assumingMemoryBound(to: UInt8.self)
+      for i in 0..<count { taps[i] = Int16(bytes[i]) }
+    } else {
+      taps.update(repeating: 0, count: count)
+    }
+  }
+}
+
+/// A 12-bit window in int16: decoder.expand's signed values, or u = x − zy in 0 ... 4095.
+enum WideWindow: WindowElement {
+  static var size: Int { 2 }
+
+  @inline(__always) static func signedRow(
+    _ w: UnsafePointer<Int8>, _ x: UnsafeRawPointer, zeroPoint zx: Int32, count: Int
+  ) -> Int32 {
+    DotProduct.int8(
+      w, int16: x.assumingMemoryBound(to: Int16.self), zeroPoint: Int16(truncatingIfNeeded: zx), count: count)
+  }
+
+  @inline(__always) static func upsampledRow(
+    _ w: UnsafePointer<Int8>, _ u0: UnsafeRawPointer, _ u1: UnsafeRawPointer, _ u2: UnsafeRawPointer,
+    count: Int
+  ) -> Int32 {
+    DotProduct.int8(
+      w, int16: u0.assumingMemoryBound(to: Int16.self), u1.assumingMemoryBound(to: Int16.self),
+      u2.assumingMemoryBound(to: Int16.self), count: count)
+  }
+
+  @inline(__always) static func phaseRow(_ w: UnsafePointer<Int16>, _ u: UnsafeRawPointer, count: Int)
+    -> Int32
+  {
+    DotProduct.int16(w, int16: u.assumingMemoryBound(to: Int16.self), count: count)
+  }
+
+  @inline(__always) static func phaseRows(
+    _ w0: UnsafePointer<Int16>, _ u0: UnsafeRawPointer, _ w1: UnsafePointer<Int16>, _ u1: UnsafeRawPointer,
+    count: Int
+  ) -> Int32 {
+    DotProduct.int16(
+      w0, int16: u0.assumingMemoryBound(to: Int16.self), w1, int16: u1.assumingMemoryBound(to: Int16.self),
+      count: count)
+  }
+
+  /// Already int16: copied.
+  @inline(__always) static func taps(
+    _ u: UnsafeRawPointer, inside: Bool, into taps: UnsafeMutablePointer<Int16>, count: Int
+  ) {
+    if inside {
+      taps.update(from: u.assumingMemoryBound(to: Int16.self), count: count)
+    } else {
+      taps.update(repeating: 0, count: count)
     }
   }
 }
