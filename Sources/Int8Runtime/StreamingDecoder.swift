@@ -20,6 +20,11 @@ struct RowWindow {
   /// Bytes of one padded row.
   var paddedRowLength: Int { (cols + 2) * channels * bits.bytes }
 
+  /// Pixel 0 of row y (padded column 1), whatever the element.
+  @inline(__always) func firstPixel(_ y: Int) -> UnsafeMutableRawPointer {
+    row(y) + channels * bits.bytes
+  }
+
   /// Pixel x's first value in row y, as bytes (8-bit) ...
   @inline(__always) func bytes(_ y: Int, pixel x: Int) -> UnsafeMutablePointer<UInt8> {
     (row(y) + (x + 1) * channels).assumingMemoryBound(to: UInt8.self)
@@ -83,43 +88,39 @@ extension AccumulatorStore {
   }
 }
 
-/// A relu conv's outputs into its window row, as u = clamp(scaled, 0, 127 − zy).
+/// A relu conv's outputs into its window row, as u = clamp(scaled, 0, hi − zy): bytes for an
+/// 8-bit activation (hi 127), int16 for a 12-bit one (hi 2047). One store type for both widths,
+/// branching once per pixel, so the conv rows are compiled once per input element, not once per
+/// input and output pair (firmware flash).
 struct ReluRowStore: AccumulatorStore {
-  let out: UnsafeMutablePointer<UInt8>
+  /// Pixel 0 of the row.
+  let out: UnsafeMutableRawPointer
+  let wide: Bool
   let channels: Int
   let requantization: RowRequantization
   let ceiling: Int32
 
   @inline(__always) func callAsFunction(_ x: Int, _ o: Int, _ acc: Int32) {
-    out[x * channels + o] = UInt8(
-      truncatingIfNeeded: requantization(acc, o, zeroPoint: 0, min: 0, max: ceiling))
+    let u = requantization(acc, o, zeroPoint: 0, min: 0, max: ceiling)
+    if wide {
+      out.assumingMemoryBound(to: Int16.self)[x * channels + o] = Int16(truncatingIfNeeded: u)
+    } else {
+      out.assumingMemoryBound(to: UInt8.self)[x * channels + o] = UInt8(truncatingIfNeeded: u)
+    }
   }
 
   /// One loop over the channels, which the optimiser vectorises (64-bit products and shifts).
   @inline(__always) func pixel(_ x: Int, _ sums: UnsafePointer<Int32>, count: Int) {
-    let target = out + x * channels
-    for o in 0..<count {
-      target[o] = UInt8(truncatingIfNeeded: requantization(sums[o], o, zeroPoint: 0, min: 0, max: ceiling))
-    }
-  }
-}
-
-/// A relu conv's outputs into a 12-bit window row, as u = clamp(scaled, 0, 2047 − zy) in int16.
-struct WideReluRowStore: AccumulatorStore {
-  let out: UnsafeMutablePointer<Int16>
-  let channels: Int
-  let requantization: RowRequantization
-  let ceiling: Int32
-
-  @inline(__always) func callAsFunction(_ x: Int, _ o: Int, _ acc: Int32) {
-    out[x * channels + o] = Int16(
-      truncatingIfNeeded: requantization(acc, o, zeroPoint: 0, min: 0, max: ceiling))
-  }
-
-  @inline(__always) func pixel(_ x: Int, _ sums: UnsafePointer<Int32>, count: Int) {
-    let target = out + x * channels
-    for o in 0..<count {
-      target[o] = Int16(truncatingIfNeeded: requantization(sums[o], o, zeroPoint: 0, min: 0, max: ceiling))
+    if wide {
+      let target = out.assumingMemoryBound(to: Int16.self) + x * channels
+      for o in 0..<count {
+        target[o] = Int16(truncatingIfNeeded: requantization(sums[o], o, zeroPoint: 0, min: 0, max: ceiling))
+      }
+    } else {
+      let target = out.assumingMemoryBound(to: UInt8.self) + x * channels
+      for o in 0..<count {
+        target[o] = UInt8(truncatingIfNeeded: requantization(sums[o], o, zeroPoint: 0, min: 0, max: ceiling))
+      }
     }
   }
 }
@@ -304,15 +305,9 @@ struct StreamingDecoder {
     let O = stage.outChannels
     let ceiling = stage.outputCeiling
     guard let rq = stage.requantization else { preconditionFailure("conv stages requantise") }
-    if output.bits.isWide {
-      let store = WideReluRowStore(
-        out: output.wide(y, pixel: 0), channels: O, requantization: rq, ceiling: ceiling)
-      convRow(s, row: y, cols: output.cols, store)
-    } else {
-      let store = ReluRowStore(
-        out: output.bytes(y, pixel: 0), channels: O, requantization: rq, ceiling: ceiling)
-      convRow(s, row: y, cols: output.cols, store)
-    }
+    let store = ReluRowStore(
+      out: output.firstPixel(y), wide: output.bits.isWide, channels: O, requantization: rq, ceiling: ceiling)
+    convRow(s, row: y, cols: output.cols, store)
   }
 
   /// The input window's element chosen once per row, so the inner loops carry no branch on it.

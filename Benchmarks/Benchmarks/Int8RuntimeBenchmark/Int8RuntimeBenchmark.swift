@@ -41,7 +41,7 @@ let benchmarks: @Sendable () -> Void = {
 
   for name in ["paper", "tiny"] {
     let model = loadModel("models/\(name)/model-int8.dnm")
-    let plan = StreamingPlan(preset: model.preset)
+    let plan = StreamingPlan(model: model)
     let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: plan.totalBytes, alignment: 16)
     let phases = model.subPixelPhases.allSatisfy { $0 != nil } ? "sub-pixel" : "3x3"
     let label = "\(name) (\(phases), arena \(plan.totalBytes) B)"
