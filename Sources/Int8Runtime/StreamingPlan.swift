@@ -37,6 +37,9 @@
 /// instructions take in pairs (x86 `pmaddwd`, Arm `smlad`). The sums are that pixel's
 /// accumulators, requantised in one loop over the channels. The pixel conv has one output
 /// channel, so widening its input would cost as much as its sum: it reads its window directly.
+/// A layer whose activation the file makes 12-bit (`ActivationBits`) keeps its window in int16,
+/// twice the bytes: the paper model with 12-bit decoder.expand, conv1 and conv2 plans 74,512
+/// bytes instead of 55,056 (`StreamingPlan(model:)` reads the widths from the model).
 /// Each buffer starts on a 16-byte boundary; step and frame buffers overlap; `totalBytes` is the
 /// end of the last one.
 public struct StreamingPlan: Sendable {
