@@ -104,6 +104,12 @@ struct QuantizeCommand: ParsableCommand {
         (destination as NSString).deletingLastPathComponent.isEmpty
           ? "." : (destination as NSString).deletingLastPathComponent
       ).file("quant")
+      let wide = Set(
+        (wideActivations ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+          .filter { !$0.isEmpty })
+      var widths = Quantizer.Options()
+      widths.wideActivations = wide
+      _ = try widths.decoderBits(for: file.preset)  // a layer name that does not exist: refused now
       let (frames, vaeClips) = try calibrationFrames(file, path: path)
       var options = Quantizer.Options(
         method: method == .percentile
@@ -113,10 +119,7 @@ struct QuantizeCommand: ParsableCommand {
       options.equalize = equalize
       options.biasCorrection = biasCorrection
       options.perTensorWeights = perTensor
-      options.wideActivations = Set(
-        (wideActivations ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-          .filter { !$0.isEmpty })
-      _ = try options.decoderBits(for: file.preset)
+      options.wideActivations = wide
       options.realLatents = realLatents
       options.sampledLatents = sampledLatents
       let times = StageTimes()
@@ -187,6 +190,9 @@ struct QuantizeCommand: ParsableCommand {
       try prepared.convert(options, statistics: stats, reference: reference)
     }
     let bytes = try conversion.writer.encoded()
+    // --out's folder is created like the report's (a missing one was "cannot write").
+    let destinationFolder = (destination as NSString).deletingLastPathComponent
+    if !destinationFolder.isEmpty { try Folder.create(destinationFolder) }
     try AtomicFile.write(bytes, to: destination)
     let int8 = try Int8ModelFile(path: destination)
     CLI.printError("quantize: measuring int8 against float on held-out frames")
