@@ -69,7 +69,6 @@ struct ConvStage {
   let bias: UnsafePointer<Int32>
   /// Relu outputs are stored as u = x − zy in 0 ... hi − zy (hi: 127, or 2047 for 12 bits).
   let outputCeiling: Int32
-  let outputBits: ActivationBits
 }
 
 // MARK: - Accumulator stores
@@ -90,8 +89,9 @@ extension AccumulatorStore {
 
 /// A relu conv's outputs into its window row, as u = clamp(scaled, 0, hi − zy): bytes for an
 /// 8-bit activation (hi 127), int16 for a 12-bit one (hi 2047). One store type for both widths,
-/// branching once per pixel, so the conv rows are compiled once per input element, not once per
-/// input and output pair (firmware flash).
+/// branching per pixel (per value on the 3x3 paths), so the conv rows are compiled once per
+/// input element, not once per input and output pair: 5 KB less firmware code, for 2 % more
+/// instructions on tiny's 3x3 rows (firmware-sim/README.md).
 struct ReluRowStore: AccumulatorStore {
   /// Pixel 0 of the row.
   let out: UnsafeMutableRawPointer
@@ -145,9 +145,10 @@ struct PixelRowStore: AccumulatorStore {
 /// rows ⌊(y + ky − 1)/2⌋ (and columns the same way), or, when the file carries the exact
 /// sub-pixel form, the four 2x2 phase kernels (4/9 of the multiply-accumulates). Relu outputs
 /// (decoder.dense, every conv) are kept as u = x − zy, so the next layer's sum needs no zero
-/// point; only conv1 reads an int8 window (decoder.expand has no relu) and sums w · (x − zx).
+/// point; only conv1 reads a signed window (decoder.expand has no relu) and sums w · (x − zx).
+/// A 12-bit activation's window holds int16 instead of bytes (`WindowElement`), the same sums.
 /// All of it gives the reference's integers: accumulation order does not matter in exact 32-bit
-/// arithmetic, and clamp(s + zy, zy, 127) − zy = clamp(s, 0, 127 − zy).
+/// arithmetic, and clamp(s + zy, zy, hi) − zy = clamp(s, 0, hi − zy) (hi: 127, or 2047).
 ///
 /// ```swift
 /// let d = StreamingDecoder(model: model, plan: plan, arena: arena)
@@ -197,7 +198,7 @@ struct StreamingDecoder {
           phases: i == 0 ? nil : model.subPixelPhases[i - 1]?.weights.pointer,
           requantization: RowRequantization(bias: conv.bias, model.convRequantizations[i]),
           bias: conv.bias.pointer,
-          outputCeiling: bits.convs[i].hi - model.convZeroPoints[i], outputBits: bits.convs[i]))
+          outputCeiling: bits.convs[i].hi - model.convZeroPoints[i]))
       rows *= 2
       cols *= 2
     }
@@ -206,7 +207,7 @@ struct StreamingDecoder {
       ConvStage(
         inChannels: last.inChannels, outChannels: 1, weights: last.weights.pointer,
         phases: model.subPixelPhases[p.decoderChannels.count - 1]?.weights.pointer, requantization: nil,
-        bias: last.bias.pointer, outputCeiling: 0, outputBits: .int8))
+        bias: last.bias.pointer, outputCeiling: 0))
     self.windows = windows
     self.stages = stages
     pixelRow = (arena + plan.buffers[StreamingPlan.pixelRow(p)].offset).assumingMemoryBound(to: UInt8.self)

@@ -58,8 +58,9 @@ extension Quantizer {
   /// of the decoder latents and scores it on the other 1/5. The split only chooses: the chosen
   /// method's range is then read from the statistics of all the latents, as any other
   /// method's is.
-  static func autoChoices(_ reference: FloatReference, _ data: CalibrationData) -> [String: CalibrationMethod]
-  {
+  static func autoChoices(
+    _ reference: FloatReference, _ data: CalibrationData, bits: DecoderActivationBits? = nil
+  ) -> [String: CalibrationMethod] {
     let (fitLatents, heldLatents) = AutoCalibration.split(data.decoderLatents)
     var fitData = data
     fitData.decoderLatents = fitLatents
@@ -68,7 +69,7 @@ extension Quantizer {
     heldData.decoderLatents = heldLatents
     return AutoCalibration.choose(
       fit: ActivationStatistics.collect(reference, fitData),
-      heldBack: ActivationStatistics.collect(reference, heldData))
+      heldBack: ActivationStatistics.collect(reference, heldData), bits: bits)
   }
 
   /// Writes the choices that are on to the int8 file's metadata: `quant.equalize`,

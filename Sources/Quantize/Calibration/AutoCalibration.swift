@@ -1,3 +1,5 @@
+import Int8Runtime
+
 // MARK: - AutoCalibration
 
 /// `--method auto`: for each int8 activation tensor of the decoder, the calibration method whose
@@ -60,34 +62,39 @@ public enum AutoCalibration {
 
   /// The candidate whose range, fitted on `fit`, has the least error on `heldBack`'s values.
   public static func best(
-    fit: RangeObserver, heldBack: RangeObserver, relu: Bool
+    fit: RangeObserver, heldBack: RangeObserver, relu: Bool, bits: ActivationBits = .int8
   ) -> (method: CalibrationMethod, error: Double) {
     let sample = heldBack.sample
     let stride = max(1, sample.count / scoredValues)
     let values = Swift.stride(from: 0, to: sample.count, by: stride).map { sample[$0] }
     var best = (method: candidates[0], error: Double.infinity)
     for method in candidates {
-      let r = fit.range(method)
-      let e = error(values, Int8Activation(lo: relu ? 0 : r.lo, hi: r.hi))
+      let r = fit.range(method, bits: bits)
+      let e = error(values, Int8Activation(lo: relu ? 0 : r.lo, hi: r.hi, bits: bits))
       if e < best.error { best = (method, e) }
     }
     return best
   }
 
-  /// The chosen method of every int8 decoder activation, by layer name: decoder.dense (relu),
-  /// decoder.expand (linear), decoder.conv1 ... (relu).
+  /// The chosen method of every decoder activation, by layer name: decoder.dense (relu),
+  /// decoder.expand (linear), decoder.conv1 ... (relu), each scored on its own grid (`bits`; nil:
+  /// every activation 8-bit).
   public static func choose(
-    fit: ActivationStatistics, heldBack: ActivationStatistics
+    fit: ActivationStatistics, heldBack: ActivationStatistics, bits: DecoderActivationBits? = nil
   ) -> [String: CalibrationMethod] {
     var tensors = [
-      ("decoder.dense", fit.decoderDense, heldBack.decoderDense, true),
-      ("decoder.expand", fit.decoderExpand, heldBack.decoderExpand, false),
+      ("decoder.dense", fit.decoderDense, heldBack.decoderDense, true, ActivationBits.int8),
+      ("decoder.expand", fit.decoderExpand, heldBack.decoderExpand, false, bits?.expand ?? .int8),
     ]
     for k in fit.decoderConvs.indices {
-      tensors.append(("decoder.conv\(k + 1)", fit.decoderConvs[k], heldBack.decoderConvs[k], true))
+      tensors.append(
+        ("decoder.conv\(k + 1)", fit.decoderConvs[k], heldBack.decoderConvs[k], true, bits?.convs[k] ?? .int8)
+      )
     }
     var choices: [String: CalibrationMethod] = [:]
-    for (name, f, h, relu) in tensors { choices[name] = best(fit: f, heldBack: h, relu: relu).method }
+    for (name, f, h, relu, b) in tensors {
+      choices[name] = best(fit: f, heldBack: h, relu: relu, bits: b).method
+    }
     return choices
   }
 }

@@ -71,8 +71,11 @@ public struct RangeObserver: Sendable {
     return wide % UInt64(n)
   }
 
-  /// The clipping range [lo, hi] under `method`; (0, 0) when nothing was observed.
-  public func range(_ method: CalibrationMethod) -> (lo: Double, hi: Double) {
+  /// The clipping range [lo, hi] under `method`; (0, 0) when nothing was observed. `bits` is the
+  /// grid the range is for: `mse` (and `auto`, which scores with it) weighs that grid's rounding
+  /// (a 12-bit grid rounds 16 times finer, so clipping pays less); `entropy` keeps its 8-bit
+  /// levels (its 2,048-bin histogram cannot resolve 4,095), and the others do not depend on it.
+  public func range(_ method: CalibrationMethod, bits: ActivationBits = .int8) -> (lo: Double, hi: Double) {
     if count == 0 { return (0, 0) }
     switch method {
     case .minmax:
@@ -81,7 +84,7 @@ public struct RangeObserver: Sendable {
       let sorted = sample.sorted()
       return (Self.quantile(sorted, (100 - p) / 100), Self.quantile(sorted, p / 100))
     case .mse, .auto:
-      return mseRange()
+      return mseRange(bits: bits)
     case .emaMinmax(let m):
       return (Self.movingAverage(batchMinima, momentum: m), Self.movingAverage(batchMaxima, momentum: m))
     case .entropy:
@@ -111,11 +114,12 @@ public struct RangeObserver: Sendable {
     return (Swift.max(minimum, -t), Swift.min(maximum, t))
   }
 
-  /// The int8 range with the least quantisation MSE over (up to 65,536 values of) the sample.
+  /// The range with the least quantisation MSE on the `bits` grid over (up to 65,536 values of)
+  /// the sample.
   /// Candidates: the min-max range and, for q in 48 log-spaced steps from 10^-1 down to 10^-6
   /// of the values, the q and 1 − q quantiles (a tensor that never goes below 0, such as a
   /// relu output, keeps lo = 0), each scored by quantising and dequantising every value.
-  func mseRange() -> (lo: Double, hi: Double) {
+  func mseRange(bits: ActivationBits = .int8) -> (lo: Double, hi: Double) {
     let sorted = sample.sorted()
     let stride = max(1, sorted.count / 65_536)
     let values = Swift.stride(from: 0, to: sorted.count, by: stride).map { sorted[$0] }
@@ -128,7 +132,7 @@ public struct RangeObserver: Sendable {
     var best = candidates[0]
     var bestError = Double.infinity
     for (lo, hi) in candidates where hi > lo {
-      let a = Int8Activation(lo: lo, hi: hi)
+      let a = Int8Activation(lo: lo, hi: hi, bits: bits)
       var error = 0.0
       for v in values {
         let d = a.dequantize(a.quantize(v)) - v

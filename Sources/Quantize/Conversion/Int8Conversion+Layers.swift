@@ -129,7 +129,7 @@ extension Int8Conversion {
     decoderActivations.append(denseAct)
 
     // decoder.expand: per-pixel dense, int8 -> int8 (or 12-bit), linear
-    let expandRange = stats.decoderExpand.range(method(for: "decoder.expand"))
+    let expandRange = stats.decoderExpand.range(method(for: "decoder.expand"), bits: decoderBits.expand)
     let expandAct = Int8Activation(lo: expandRange.lo, hi: expandRange.hi, bits: decoderBits.expand)
     let (ew, eWidened) = addRows(
       weights: transposed(Self.values(p, vae.expand.kernel), rows: C, columns: E),
@@ -169,7 +169,7 @@ extension Int8Conversion {
           widened: widened, clipped: 0)
         break
       }
-      let range = stats.decoderConvs[k].range(method(for: name))
+      let range = stats.decoderConvs[k].range(method(for: name), bits: decoderBits.convs[k])
       let act = Int8Activation(lo: 0, hi: range.hi, bits: decoderBits.convs[k])
       let (w, widened) = addRows(
         weights: weights, bias: Self.values(p, conv.bias), rows: cout, columns: 9 * cin,

@@ -33,12 +33,13 @@ extension Quantizer.Prepared {
     _ options: Quantizer.Options, statistics: ActivationStatistics, reference: FloatReference? = nil
   ) throws -> Int8Conversion {
     let reference = reference ?? self.reference
-    let layerMethods = options.method == .auto ? Quantizer.autoChoices(reference, data) : [:]
+    let bits = try options.decoderBits(for: reference.preset)
+    let layerMethods = options.method == .auto ? Quantizer.autoChoices(reference, data, bits: bits) : [:]
     var conversion = try Int8Conversion(
       reference: reference, statistics: statistics, method: options.method,
       startLatents: starts, primers: primers.first?.isEmpty == false ? primers : nil,
       layerMethods: layerMethods, perTensorWeights: options.perTensorWeights,
-      decoderBits: try options.decoderBits(for: reference.preset))
+      decoderBits: bits)
     for (key, value) in file.metadata
     where key.hasPrefix("provenance.") || key.hasPrefix("generation.") || key == "sequence.mode" {
       conversion.writer.metadata[key] = value
