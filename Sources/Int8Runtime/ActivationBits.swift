@@ -16,8 +16,6 @@
 public struct ActivationBits: Equatable, Sendable {
   public let bits: Int
 
-  /// The widths a file may name.
-  public static let allowed = [8, 12]
   public static let int8 = ActivationBits(unchecked: 8)
   public static let wide = ActivationBits(unchecked: 12)
 

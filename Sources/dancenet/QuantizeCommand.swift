@@ -104,13 +104,6 @@ struct QuantizeCommand: ParsableCommand {
         (destination as NSString).deletingLastPathComponent.isEmpty
           ? "." : (destination as NSString).deletingLastPathComponent
       ).file("quant")
-      let wide = Set(
-        (wideActivations ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-          .filter { !$0.isEmpty })
-      var widths = Quantizer.Options()
-      widths.wideActivations = wide
-      _ = try widths.decoderBits(for: file.preset)  // a layer name that does not exist: refused now
-      let (frames, vaeClips) = try calibrationFrames(file, path: path)
       var options = Quantizer.Options(
         method: method == .percentile
           ? .percentile(percentile) : CalibrationMethod(parsing: method.rawValue) ?? .minmax)
@@ -119,9 +112,13 @@ struct QuantizeCommand: ParsableCommand {
       options.equalize = equalize
       options.biasCorrection = biasCorrection
       options.perTensorWeights = perTensor
-      options.wideActivations = wide
+      options.wideActivations = Set(
+        (wideActivations ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+          .filter { !$0.isEmpty })
       options.realLatents = realLatents
       options.sampledLatents = sampledLatents
+      _ = try options.decoderBits(for: file.preset)  // a layer name that does not exist: refused now
+      let (frames, vaeClips) = try calibrationFrames(file, path: path)
       let times = StageTimes()
       let prepared = try times.time("prepare (load, encode latents)") {
         try Quantizer.prepare(

@@ -16,6 +16,17 @@ private func refusal(_ bytes: [UInt8]) -> String? {
   }
 }
 
+/// Tiny's conv2 with row 0 at Σ|w| = 127 · 144 and bias 2,072,594,288: |bias| + Σ|w| · 255 fits
+/// 32 bits, |bias| + Σ|w| · 4095 = 2^31 does not.
+private func heavyConv2Row(_ b: inout ContainerBuilder) {
+  var w = [Int8](repeating: 0, count: 16 * 9 * 16)
+  for j in 0..<144 { w[j] = 127 }
+  b.int8("decoder.conv2.weights", [16, 3, 3, 16], w)
+  var bias = [Int32](repeating: 0, count: 16)
+  bias[0] = 2_072_594_288
+  b.int32("decoder.conv2.bias", [16], bias)
+}
+
 private func refusal(_ edit: (inout ContainerBuilder) -> Void) -> String? {
   var b = SyntheticInt8Model().builder
   edit(&b)
@@ -131,12 +142,7 @@ private func refusal(_ edit: (inout ContainerBuilder) -> Void) -> String? {
       { b in
         b.int32("decoder.conv1.output_bits", [], [12])
         b.int32("decoder.conv1.output_zero_point", [], [-2048])
-        var w = [Int8](repeating: 0, count: 16 * 9 * 16)
-        for j in 0..<144 { w[j] = 127 }
-        b.int8("decoder.conv2.weights", [16, 3, 3, 16], w)
-        var bias = [Int32](repeating: 0, count: 16)
-        bias[0] = 2_072_594_288
-        b.int32("decoder.conv2.bias", [16], bias)
+        heavyConv2Row(&b)
       }
     ),
     (
@@ -210,15 +216,7 @@ private func refusal(_ edit: (inout ContainerBuilder) -> Void) -> String? {
 /// The accumulator bound follows the input's width: conv2's row 0 with Σ|w| = 127 · 144 and a bias
 /// of 2,072,594,288 fits for an 8-bit conv1 (· 255) and is refused for a 12-bit one (above).
 @Test func theAccumulatorBoundReadsTheInputsWidth() throws {
-  let got = refusal { b in
-    var w = [Int8](repeating: 0, count: 16 * 9 * 16)
-    for j in 0..<144 { w[j] = 127 }
-    b.int8("decoder.conv2.weights", [16, 3, 3, 16], w)
-    var bias = [Int32](repeating: 0, count: 16)
-    bias[0] = 2_072_594_288
-    b.int32("decoder.conv2.bias", [16], bias)
-  }
-  #expect(got == nil)
+  #expect(refusal { heavyConv2Row(&$0) } == nil)
   let aligned = AlignedBytes(SyntheticInt8Model(wide: true).builder.bytes())
   try withExtendedLifetime(aligned) {
     let model = try Int8Model(aligned.buffer)
